@@ -1,0 +1,41 @@
+# payment-platform: every target installs what it needs first, so a fresh clone needs only
+# `make synth` and `make test`. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NPM_STAMP := node_modules/.package-lock.json
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: install
+install: $(NPM_STAMP) ## Install the pinned npm dependencies (npm ci)
+
+.PHONY: build
+build: install ## Compile TypeScript to dist/
+	npx tsc -p tsconfig.json
+
+.PHONY: synth
+synth: build ## Generate the XRD, Composition, Helm chart and docs from src/
+	node dist/src/main.js
+
+.PHONY: drift
+drift: build ## Fail if committed generated files differ from a fresh synth
+	node dist/src/main.js --check
+
+.PHONY: test
+test: build drift ## Unit tests: API, Composition, renderer, chart (helm lint/template), drift
+	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
+
+.PHONY: lint
+lint: install ## Type-check and check formatting
+	npx tsc -p tsconfig.json --noEmit
+	npx prettier --check 'src/**/*.ts' 'test/**/*.ts'
+
+.PHONY: clean
+clean: ## Remove build output
+	rm -rf dist coverage

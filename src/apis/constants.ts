@@ -1,0 +1,101 @@
+/**
+ * The one place for every fact that more than one part of the project needs: the API's group,
+ * version and names, the pinned Crossplane packages, label keys and the AWS naming limits.
+ * Everything else (XRD, Composition, chart, CLI, operator, tests) imports from here.
+ *
+ * Versions are the newest the Go module proxy serves whole (module .mod and .zip), so the
+ * end-to-end tests run exactly the function builds the chart installs; see hack/PROBE.md.
+ */
+
+/** The API group of the PaymentPlatform API. Stable: changing it is a breaking change. */
+export const API_GROUP = 'platform.payments.io';
+/** The served and referenceable version of the API. */
+export const API_VERSION = 'v1alpha1';
+export const API_GROUP_VERSION = `${API_GROUP}/${API_VERSION}`;
+
+export const KIND = 'PaymentPlatform';
+export const PLURAL = 'paymentplatforms';
+export const SINGULAR = 'paymentplatform';
+export const SHORT_NAMES = ['pp', 'payplat'];
+export const CATEGORIES = ['crossplane', 'composite', 'payments'];
+export const XRD_NAME = `${PLURAL}.${API_GROUP}`;
+
+/** The name of the one Composition (optional resources are chosen by function-cel-filter). */
+export const COMPOSITION_NAME = `${PLURAL}-aws.${API_GROUP}`;
+
+/** Chart and product name. */
+export const PRODUCT = 'payment-platform';
+export const CHART_NAME = 'payment-platform';
+export const CHART_VERSION = '0.1.0';
+
+/** Label keys the Composition puts on composed resources to wire selectors. */
+export const LABEL_ROLE = `${API_GROUP}/resource`;
+export const LABEL_ZONE = `${API_GROUP}/zone`;
+
+/** Crossplane annotations the Composition sets. */
+export const ANNOTATION_EXTERNAL_NAME = 'crossplane.io/external-name';
+export const ANNOTATION_PAUSED = 'crossplane.io/paused';
+
+/** Crossplane and function packages the chart installs, pinned. */
+export interface PinnedPackage {
+  /** Name of the Function/Provider object and of the step that uses it. */
+  readonly name: string;
+  /** OCI package reference without the tag. */
+  readonly package: string;
+  /** Version tag. */
+  readonly version: string;
+  /** Go module that builds the same version locally (for the real control-plane tests). */
+  readonly goModule?: string;
+}
+
+export const FUNCTIONS = {
+  patchAndTransform: {
+    name: 'function-patch-and-transform',
+    package: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform',
+    version: 'v0.5.0',
+    goModule: 'github.com/crossplane-contrib/function-patch-and-transform',
+  },
+  celFilter: {
+    name: 'function-cel-filter',
+    package: 'xpkg.crossplane.io/crossplane-contrib/function-cel-filter',
+    version: 'v0.2.0',
+    goModule: 'github.com/crossplane-contrib/function-cel-filter',
+  },
+  autoReady: {
+    name: 'function-auto-ready',
+    package: 'xpkg.crossplane.io/crossplane-contrib/function-auto-ready',
+    version: 'v0.6.0',
+    goModule: 'github.com/crossplane-contrib/function-auto-ready',
+  },
+} as const satisfies Record<string, PinnedPackage>;
+
+/** provider-upjet-aws release whose family providers the chart installs. */
+export const PROVIDER_AWS_VERSION = 'v2.7.0';
+export const PROVIDER_AWS_REGISTRY = 'xpkg.crossplane.io/crossplane-contrib';
+
+/** The minimum Crossplane version: root-level XRD validation rules need v2.2 (crossplane#7018). */
+export const MIN_CROSSPLANE_VERSION = 'v2.2.0';
+/** The Kubernetes versions the chart supports (CEL with the IP/CIDR library, SSA, ...). */
+export const KUBE_VERSION_CONSTRAINT = '>=1.31.0-0';
+
+/** AWS naming limits for names built from a claim. */
+export const AWS_LIMITS = {
+  albName: 32,
+  targetGroupName: 32,
+  bucketName: 63,
+  rdsIdentifier: 63,
+  securityGroupName: 255,
+  alarmName: 255,
+  snsTopicName: 256,
+  kmsAlias: 256,
+  wafName: 128,
+} as const;
+
+/**
+ * A PaymentPlatform's metadata.name is at most this long; every AWS name is built from it plus
+ * 9 characters ("-" and 8 of metadata.uid) plus a purpose suffix, and the longest limited one
+ * (ALB and target group: 32) has no suffix: 23 + 9 = 32.
+ */
+export const MAX_NAME_LENGTH = 23;
+/** How many characters of metadata.uid make AWS names unique across namespaces. */
+export const UID_CHARS = 8;

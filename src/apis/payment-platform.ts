@@ -1,0 +1,359 @@
+/**
+ * The PaymentPlatform API, written once: spec.parameters and status as structural OpenAPI with
+ * CEL rules. The XRD construct, the README's API reference and the offline validator all read
+ * these definitions.
+ */
+import { MAX_NAME_LENGTH } from './constants.js';
+import { arr, bool, int, map, num, obj, str, withNestedDefaults, type JsonSchema, type ValidationRule } from './schema.js';
+
+export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+export const NAT_MODES = ['Single', 'OnePerAz'] as const;
+export const ZONES = ['a', 'b', 'c'] as const;
+export type Zone = (typeof ZONES)[number];
+
+/** TLS policies allowed on the HTTPS listener: TLS 1.3 capable policies only (PCI 4.2.1). */
+export const TLS_POLICIES = [
+  'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+  'ELBSecurityPolicy-TLS13-1-3-2021-06',
+  'ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04',
+  'ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04',
+] as const;
+
+/** The default engine: the current Aurora MySQL 3 LTS line (3.10), not the original 3.04.0. */
+export const DEFAULT_ENGINE_VERSION = '8.0.mysql_aurora.3.10.0';
+
+/** The seed design's values, used as defaults where they are sound. */
+export const DEFAULTS = {
+  environment: 'development',
+  region: 'us-east-1',
+  vpcCidr: '10.0.0.0/16',
+  zones: ['a', 'b', 'c'],
+  /** Third octet of the public and private /24s inside the /16 (10.0.1-3.0/24, 10.0.11-13.0/24). */
+  publicSubnetOctets: [1, 2, 3],
+  privateSubnetOctets: [11, 12, 13],
+  minCapacity: 0.5,
+  maxCapacity: 2,
+  instances: 2,
+  backupRetentionDays: 35,
+  backupWindow: '03:00-04:00',
+  maintenanceWindow: 'sun:04:00-sun:05:00',
+  databaseName: 'payments',
+  masterUsername: 'dbadmin',
+  healthCheckPath: '/health',
+  targetPort: 80,
+  tlsPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06',
+  cpuThresholdPercent: 80,
+  connectionsThreshold: 100,
+  unhealthyHostsThreshold: 0,
+  evaluationPeriods: 2,
+  logRetentionDays: 365,
+  providerConfigName: 'default',
+  providerConfigKind: 'ClusterProviderConfig',
+} as const;
+
+const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+
+export const parametersSchema: JsonSchema = withNestedDefaults(
+  obj(
+    'What the platform should look like. Every field has a default; a minimal claim sets only `environment` (and, in production, a certificate and an alarm recipient).',
+    {
+      environment: str(
+        'Deployment tier. `production` turns on the strictest controls: NAT gateway per AZ, WAF, Object Lock on the log bucket, orphan-on-delete for data stores, and requires a certificate, deletion protection, two or more DB instances and an alarm recipient.',
+        { enum: ENVIRONMENTS, default: DEFAULTS.environment },
+      ),
+      region: str('AWS region of every resource.', {
+        default: DEFAULTS.region,
+        pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$',
+        maxLength: 20,
+      }),
+      network: obj('The VPC: public and private subnets in three availability zones.', {
+        vpcCidr: str(
+          'IPv4 CIDR of the VPC. Must be a /16 with zero host bits; the subnets are the /24s .1-.3 (public) and .11-.13 (private) inside it.',
+          {
+            default: DEFAULTS.vpcCidr,
+            pattern: '^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){2}0\\.0/16$',
+            maxLength: 18,
+            'x-kubernetes-validations': [
+              {
+                rule: "self.startsWith('10.') || self.matches('^172\\\\.(1[6-9]|2[0-9]|3[01])\\\\.') || self.startsWith('192.168.')",
+                message: 'spec.parameters.network.vpcCidr must be a private (RFC 1918) range: 10.x.0.0/16, 172.16-31.0.0/16 or 192.168.0.0/16',
+              },
+            ],
+          },
+        ),
+        availabilityZones: arr(
+          'The three availability zones, as the letters that follow the region name (`a` means `<region>a`).',
+          str('Zone letter.', { pattern: '^[a-z]$', maxLength: 1 }),
+          {
+            default: DEFAULTS.zones,
+            minItems: 3,
+            maxItems: 3,
+            'x-kubernetes-list-type': 'set',
+          },
+        ),
+        natGateways: str(
+          'NAT gateways: `Single` (one, in the first zone) or `OnePerAz` (one per zone, each private route table uses its own). Unset: `OnePerAz` in production, `Single` otherwise.',
+          { enum: NAT_MODES },
+        ),
+      }),
+      database: obj('Aurora MySQL Serverless v2 cluster.', {
+        engineVersion: str(
+          'Initial Aurora MySQL 3 engine version (set at creation; later minor versions are applied by AWS automatic minor upgrades, so the field is not enforced afterwards).',
+          { default: DEFAULT_ENGINE_VERSION, pattern: '^8\\.0\\.mysql_aurora\\.3\\.[0-9]{2}\\.[0-9]+$', maxLength: 32 },
+        ),
+        minCapacity: num('Minimum Serverless v2 capacity in ACUs (steps of 0.5).', {
+          default: DEFAULTS.minCapacity,
+          minimum: 0.5,
+          maximum: 256,
+          multipleOf: 0.5,
+        }),
+        maxCapacity: num('Maximum Serverless v2 capacity in ACUs (steps of 0.5).', {
+          default: DEFAULTS.maxCapacity,
+          minimum: 1,
+          maximum: 256,
+          multipleOf: 0.5,
+        }),
+        instances: int('Number of `db.serverless` instances (the first is the writer).', {
+          default: DEFAULTS.instances,
+          minimum: 1,
+          maximum: 3,
+        }),
+        backupRetentionDays: int('Days of automated backups.', {
+          default: DEFAULTS.backupRetentionDays,
+          minimum: 1,
+          maximum: 35,
+        }),
+        backupWindow: str('Daily backup window, UTC, `hh:mm-hh:mm`.', {
+          default: DEFAULTS.backupWindow,
+          pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$',
+          maxLength: 11,
+        }),
+        maintenanceWindow: str('Weekly maintenance window, UTC, `ddd:hh:mm-ddd:hh:mm`.', {
+          default: DEFAULTS.maintenanceWindow,
+          pattern: '^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$',
+          maxLength: 19,
+        }),
+        deletionProtection: bool('Protect the cluster from deletion. Required in production.', { default: true }),
+        databaseName: str('Name of the initial database.', {
+          default: DEFAULTS.databaseName,
+          pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,63}$',
+          maxLength: 64,
+        }),
+        masterUsername: str(
+          'Master user name. The password is generated and rotated by AWS Secrets Manager (`manageMasterUserPassword`); it is never in Git or in the cluster.',
+          {
+            default: DEFAULTS.masterUsername,
+            pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,15}$',
+            maxLength: 16,
+            'x-kubernetes-validations': [
+              {
+                rule: "!(self in ['admin', 'root', 'rdsadmin', 'mysql'])",
+                message: 'spec.parameters.database.masterUsername must not be a reserved or default name (admin, root, rdsadmin, mysql)',
+              },
+            ],
+          },
+        ),
+      }, {
+        'x-kubernetes-validations': [
+          {
+            rule: 'self.minCapacity <= self.maxCapacity',
+            message: 'spec.parameters.database.minCapacity must be <= spec.parameters.database.maxCapacity',
+            fieldPath: '.minCapacity',
+          },
+        ],
+      }),
+      loadBalancer: obj('Internet-facing Application Load Balancer.', {
+        certificateArn: str(
+          'ACM certificate for the HTTPS listener. When set, port 443 serves HTTPS and port 80 only redirects (301) to it; when unset (not allowed in production), port 80 forwards to the targets.',
+          {
+            pattern: '^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$',
+            maxLength: 128,
+          },
+        ),
+        tlsPolicy: str('TLS security policy of the HTTPS listener (TLS 1.3 policies only).', {
+          enum: TLS_POLICIES,
+          default: DEFAULTS.tlsPolicy,
+        }),
+        healthCheckPath: str('HTTP path of the target group health check.', {
+          default: DEFAULTS.healthCheckPath,
+          pattern: '^/[A-Za-z0-9._~!$&\'()*+,;=:@%/-]*$',
+          maxLength: 1024,
+        }),
+        targetPort: int('Port the application listens on (the app security group admits 80 and 8080 from the ALB).', {
+          enum: [80, 8080],
+          default: DEFAULTS.targetPort,
+        }),
+      }),
+      storage: obj('S3 buckets for static assets and VPC flow logs.', {
+        forceDestroy: bool('Empty buckets on deletion so that they can be deleted. Not allowed in production.', {
+          default: false,
+        }),
+        logRetentionDays: int('Days flow-log objects are kept before expiry (PCI 10.5.1: at least 365 in production).', {
+          default: DEFAULTS.logRetentionDays,
+          minimum: 1,
+          maximum: 3650,
+        }),
+      }),
+      monitoring: obj('CloudWatch alarms and where they notify.', {
+        alarmEmail: str('E-mail address subscribed to the alarm topic.', {
+          pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
+          maxLength: 254,
+        }),
+        snsTopicArn: str('An existing SNS topic (for example an on-call integration) notified besides the platform\'s own topic.', {
+          pattern: '^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$',
+          maxLength: 300,
+        }),
+        cpuThresholdPercent: num('Alarm when the Aurora cluster CPU exceeds this percentage.', {
+          default: DEFAULTS.cpuThresholdPercent,
+          minimum: 1,
+          maximum: 100,
+        }),
+        connectionsThreshold: int('Alarm when database connections exceed this number.', {
+          default: DEFAULTS.connectionsThreshold,
+          minimum: 1,
+          maximum: 100000,
+        }),
+        unhealthyHostsThreshold: int('Alarm when the number of unhealthy targets exceeds this number.', {
+          default: DEFAULTS.unhealthyHostsThreshold,
+          minimum: 0,
+          maximum: 1000,
+        }),
+        evaluationPeriods: int('Consecutive 5-minute periods over the threshold before an alarm fires.', {
+          default: DEFAULTS.evaluationPeriods,
+          minimum: 1,
+          maximum: 24,
+        }),
+      }),
+      tags: map(
+        'Tags added to every AWS resource (besides `environment`, `managed-by` and `payment-platform`).',
+        str('Tag value.', { maxLength: 256 }),
+        {
+          maxProperties: 40,
+          'x-kubernetes-validations': [
+            {
+              rule: "self.all(k, size(k) <= 128 && !k.startsWith('aws:'))",
+              message: 'spec.parameters.tags keys must be at most 128 characters and must not start with "aws:"',
+            },
+          ],
+        },
+      ),
+      providerConfigName: str('Name of the provider-upjet-aws (Cluster)ProviderConfig every managed resource uses.', {
+        default: DEFAULTS.providerConfigName,
+        pattern: DNS_LABEL,
+        maxLength: 63,
+      }),
+      providerConfigKind: str('Kind of that provider config.', {
+        enum: ['ClusterProviderConfig', 'ProviderConfig'],
+        default: DEFAULTS.providerConfigKind,
+      }),
+      managementPolicies: arr(
+        "Crossplane management policies of every managed resource, applied verbatim when set (`['*']` = full control; `['Observe']` = import only). Unset: full control, except that in production the data stores (buckets, Aurora) get no `Delete` and are orphaned when the platform is deleted.",
+        str('Policy.', { enum: ['*', 'Create', 'Observe', 'Update', 'Delete', 'LateInitialize'] }),
+        { minItems: 1, maxItems: 6, 'x-kubernetes-list-type': 'set' },
+      ),
+    },
+    {
+      'x-kubernetes-validations': [
+        {
+          rule: "self.environment != 'production' || has(self.loadBalancer.certificateArn)",
+          message: 'spec.parameters.loadBalancer.certificateArn is required in production (no HTTP-only production path)',
+          fieldPath: '.loadBalancer.certificateArn',
+          reason: 'FieldValueRequired',
+        },
+        {
+          rule: "self.environment != 'production' || self.database.deletionProtection",
+          message: 'spec.parameters.database.deletionProtection must be true in production',
+          fieldPath: '.database.deletionProtection',
+        },
+        {
+          rule: "self.environment != 'production' || self.database.instances >= 2",
+          message: 'spec.parameters.database.instances must be at least 2 in production (a reader in another AZ)',
+          fieldPath: '.database.instances',
+        },
+        {
+          rule: "self.environment != 'production' || !has(self.network.natGateways) || self.network.natGateways == 'OnePerAz'",
+          message: 'spec.parameters.network.natGateways must be OnePerAz in production',
+          fieldPath: '.network.natGateways',
+        },
+        {
+          rule: "self.environment != 'production' || !self.storage.forceDestroy",
+          message: 'spec.parameters.storage.forceDestroy must be false in production',
+          fieldPath: '.storage.forceDestroy',
+        },
+        {
+          rule: "self.environment != 'production' || self.storage.logRetentionDays >= 365",
+          message: 'spec.parameters.storage.logRetentionDays must be at least 365 in production (PCI DSS 10.5.1)',
+          fieldPath: '.storage.logRetentionDays',
+        },
+        {
+          rule: "self.environment != 'production' || has(self.monitoring.alarmEmail) || has(self.monitoring.snsTopicArn)",
+          message: 'spec.parameters.monitoring.alarmEmail or spec.parameters.monitoring.snsTopicArn is required in production (alarms must notify someone)',
+          fieldPath: '.monitoring',
+          reason: 'FieldValueRequired',
+        },
+        {
+          rule: "!has(self.monitoring.snsTopicArn) || self.monitoring.snsTopicArn.split(':')[3] == self.region",
+          message: 'spec.parameters.monitoring.snsTopicArn must be in spec.parameters.region',
+          fieldPath: '.monitoring.snsTopicArn',
+        },
+      ],
+    },
+  ),
+);
+
+const ids = (what: string): JsonSchema => arr(what, str('Id.'), { maxItems: 3 });
+
+export const statusSchema: JsonSchema = obj('Outputs of the platform, filled as AWS reports them.', {
+  vpcId: str('VPC id.'),
+  publicSubnetIds: ids('Public subnet ids, zones a, b, c.'),
+  privateSubnetIds: ids('Private subnet ids, zones a, b, c.'),
+  albDnsName: str('DNS name of the load balancer.'),
+  albArn: str('ARN of the load balancer.'),
+  albArnSuffix: str('ARN suffix of the load balancer (CloudWatch dimension).'),
+  targetGroupArn: str('ARN of the target group (register the application here).'),
+  targetGroupArnSuffix: str('ARN suffix of the target group (CloudWatch dimension).'),
+  dbEndpoint: str('Aurora writer endpoint.'),
+  dbReaderEndpoint: str('Aurora reader endpoint.'),
+  dbPort: int('Aurora port.'),
+  dbMasterUserSecretArn: str('ARN of the Secrets Manager secret that holds the master credentials.'),
+  assetsBucketName: str('Name of the static assets bucket.'),
+  assetsBucketArn: str('ARN of the static assets bucket.'),
+  flowLogsBucketName: str('Name of the VPC flow logs bucket.'),
+  flowLogsBucketArn: str('ARN of the VPC flow logs bucket.'),
+  alarmTopicArn: str('ARN of the SNS topic the alarms notify.'),
+  appSecurityGroupId: str('Security group to attach to the application (admits traffic from the ALB only).'),
+  accountId: str('AWS account that owns the VPC.'),
+});
+
+/** Rules on the whole object (Crossplane >= v2.2 keeps root-level rules; see constants). */
+export const rootValidations: readonly ValidationRule[] = [
+  {
+    rule: `size(self.metadata.name) <= ${MAX_NAME_LENGTH} && self.metadata.name.matches('^[a-z]([a-z0-9]|-[a-z0-9])*$')`,
+    message: `metadata.name must be at most ${MAX_NAME_LENGTH} characters of lowercase letters, digits and single hyphens, starting with a letter (it names AWS resources with tight limits: ALB and target group names are 32 characters)`,
+  },
+  {
+    rule: "!self.metadata.name.startsWith('internal-')",
+    message: 'metadata.name must not start with "internal-" (AWS reserves that prefix for internal load balancer names)',
+  },
+];
+
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'date' | 'boolean' | 'number';
+  readonly jsonPath: string;
+  readonly description?: string;
+  readonly priority?: number;
+}
+
+/**
+ * Columns of `kubectl get paymentplatforms`. Crossplane adds SYNCED, READY, COMPOSITION and AGE
+ * itself, so these are the platform's own.
+ */
+export const printerColumns: readonly PrinterColumn[] = [
+  { name: 'ENV', type: 'string', jsonPath: '.spec.parameters.environment' },
+  { name: 'ALB', type: 'string', jsonPath: '.status.albDnsName' },
+  { name: 'DB-ENDPOINT', type: 'string', jsonPath: '.status.dbEndpoint' },
+  { name: 'REGION', type: 'string', jsonPath: '.spec.parameters.region', priority: 1 },
+];

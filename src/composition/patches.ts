@@ -1,0 +1,100 @@
+/**
+ * Typed builders for function-patch-and-transform's `Resources` input: the subset of patches
+ * and transforms this Composition uses. The offline renderer (src/render) implements exactly
+ * this subset, so anything added here must be added there too (the differential test against
+ * the real `crossplane render` catches a mismatch).
+ */
+import { LABEL_ROLE, LABEL_ZONE } from '../apis/constants.js';
+
+export type Transform =
+  | { type: 'map'; map: Record<string, unknown> }
+  | { type: 'string'; string: { type: 'Format'; fmt: string } }
+  | { type: 'string'; string: { type: 'Regexp'; regexp: { match: string; group?: number } } }
+  | { type: 'string'; string: { type: 'Convert'; convert: 'ToLower' | 'ToUpper' | 'ToJson' } }
+  | { type: 'convert'; convert: { toType: 'string' | 'int64' | 'float64' | 'bool' } };
+
+export interface PatchPolicy {
+  fromFieldPath?: 'Optional' | 'Required';
+  toFieldPath?: 'Replace' | 'MergeObjects';
+}
+
+export type Patch =
+  | {
+      type: 'FromCompositeFieldPath' | 'ToCompositeFieldPath';
+      fromFieldPath: string;
+      toFieldPath: string;
+      transforms?: Transform[];
+      policy?: PatchPolicy;
+    }
+  | {
+      type: 'CombineFromComposite' | 'CombineToComposite';
+      combine: { strategy: 'string'; variables: { fromFieldPath: string }[]; string: { fmt: string } };
+      toFieldPath: string;
+      transforms?: Transform[];
+      policy?: PatchPolicy;
+    }
+  | { type: 'PatchSet'; patchSetName: string };
+
+export type ReadinessCheck =
+  | { type: 'None' }
+  | { type: 'MatchCondition'; matchCondition: { type: string; status: 'True' | 'False' | 'Unknown' } };
+
+export const transform = {
+  map: (map: Record<string, unknown>): Transform => ({ type: 'map', map }),
+  format: (fmt: string): Transform => ({ type: 'string', string: { type: 'Format', fmt } }),
+  regexp: (match: string, group?: number): Transform => ({
+    type: 'string',
+    string: { type: 'Regexp', regexp: group === undefined ? { match } : { match, group } },
+  }),
+  toInt: (): Transform => ({ type: 'convert', convert: { toType: 'int64' } }),
+  toFloat: (): Transform => ({ type: 'convert', convert: { toType: 'float64' } }),
+  toString: (): Transform => ({ type: 'convert', convert: { toType: 'string' } }),
+};
+
+/** Copies a field of the PaymentPlatform onto the composed resource. */
+export function fromXr(from: string, to: string, transforms?: Transform[], policy?: PatchPolicy): Patch {
+  return { type: 'FromCompositeFieldPath', fromFieldPath: from, toFieldPath: to, ...opt(transforms, policy) };
+}
+
+/** Copies a field of the composed resource (usually `status.atProvider.*`) onto the PaymentPlatform. */
+export function toXr(from: string, to: string, transforms?: Transform[]): Patch {
+  return { type: 'ToCompositeFieldPath', fromFieldPath: from, toFieldPath: to, ...opt(transforms) };
+}
+
+/** Formats several PaymentPlatform fields into one string field of the composed resource. */
+export function combineFromXr(
+  variables: string[],
+  fmt: string,
+  to: string,
+  transforms?: Transform[],
+  policy?: PatchPolicy,
+): Patch {
+  return {
+    type: 'CombineFromComposite',
+    combine: { strategy: 'string', variables: variables.map((v) => ({ fromFieldPath: v })), string: { fmt } },
+    toFieldPath: to,
+    ...opt(transforms, policy),
+  };
+}
+
+export function patchSet(name: string): Patch {
+  return { type: 'PatchSet', patchSetName: name };
+}
+
+function opt(transforms?: Transform[], policy?: PatchPolicy): { transforms?: Transform[]; policy?: PatchPolicy } {
+  return {
+    ...(transforms && transforms.length > 0 ? { transforms } : {}),
+    ...(policy ? { policy } : {}),
+  };
+}
+
+/** The `*Selector` that picks exactly one resource of this Composition by role (and zone slot). */
+export function selector(role: string, zone?: string): { matchControllerRef: true; matchLabels: Record<string, string> } {
+  return {
+    matchControllerRef: true,
+    matchLabels: { [LABEL_ROLE]: role, ...(zone ? { [LABEL_ZONE]: zone } : {}) },
+  };
+}
+
+/** A field path segment for a key that contains dots or slashes. */
+export const key = (k: string): string => `[${k}]`;

@@ -1,0 +1,140 @@
+import type { Construct } from 'constructs';
+import { LB, LBListener, LBTargetGroup } from '@crossplane-models/provider-upjet-aws/elbv2.aws.m.upbound.io/v1beta1';
+import { DEFAULTS } from '../../apis/payment-platform.js';
+import { fromXr, selector, toXr, transform } from '../patches.js';
+import { BASE_TAGS, Subsystem } from '../subsystem.js';
+import { HAS_CERTIFICATE, NO_CERTIFICATE } from '../zones.js';
+
+const R = DEFAULTS.region;
+
+/**
+ * The internet-facing Application Load Balancer on the public subnets, an `ip` target group with
+ * the `/health` check, and its listeners: with a certificate, HTTPS on 443 (TLS 1.3 policy) and a
+ * 301 redirect on 80; without one (development only), a plain HTTP forward on 80.
+ */
+export class Edge extends Subsystem {
+  constructor(scope: Construct, id = 'edge') {
+    super(scope, id);
+
+    this.add('load-balancer', {
+      role: 'load-balancer',
+      base: new LB({
+        spec: {
+          forProvider: {
+            region: R,
+            loadBalancerType: 'application',
+            internal: false,
+            ipAddressType: 'ipv4',
+            subnetSelector: selector('subnet-public'),
+            securityGroupSelector: selector('security-group-alb'),
+            dropInvalidHeaderFields: true,
+            desyncMitigationMode: 'defensive',
+            enableHttp2: true,
+            idleTimeout: 60,
+            enableDeletionProtection: false,
+            tags: { ...BASE_TAGS },
+          },
+        },
+      }),
+      name: { purpose: '', to: 'spec.forProvider.name' },
+      patches: [
+        fromXr('spec.parameters.environment', 'spec.forProvider.enableDeletionProtection', [
+          transform.map({ development: false, staging: false, production: true }),
+        ]),
+        toXr('status.atProvider.dnsName', 'status.albDnsName'),
+        toXr('status.atProvider.arn', 'status.albArn'),
+        toXr('status.atProvider.arnSuffix', 'status.albArnSuffix'),
+      ],
+    });
+
+    this.add('target-group', {
+      role: 'target-group',
+      base: new LBTargetGroup({
+        spec: {
+          forProvider: {
+            region: R,
+            targetType: 'ip',
+            protocol: 'HTTP',
+            port: DEFAULTS.targetPort,
+            vpcIdSelector: selector('vpc'),
+            deregistrationDelay: '30',
+            healthCheck: {
+              enabled: true,
+              protocol: 'HTTP',
+              path: DEFAULTS.healthCheckPath,
+              port: 'traffic-port',
+              matcher: '200-399',
+              interval: 30,
+              timeout: 5,
+              healthyThreshold: 2,
+              unhealthyThreshold: 3,
+            },
+            tags: { ...BASE_TAGS },
+          },
+        },
+      }),
+      name: { purpose: '', to: 'spec.forProvider.name' },
+      patches: [
+        fromXr('spec.parameters.loadBalancer.targetPort', 'spec.forProvider.port'),
+        fromXr('spec.parameters.loadBalancer.healthCheckPath', 'spec.forProvider.healthCheck.path'),
+        toXr('status.atProvider.arn', 'status.targetGroupArn'),
+        toXr('status.atProvider.arnSuffix', 'status.targetGroupArnSuffix'),
+      ],
+    });
+
+    const forward = [{ type: 'forward', targetGroupArnSelector: selector('target-group') }];
+    this.add('listener-http-forward', {
+      role: 'listener-http',
+      includeWhen: NO_CERTIFICATE,
+      base: new LBListener({
+        spec: {
+          forProvider: {
+            region: R,
+            loadBalancerArnSelector: selector('load-balancer'),
+            port: 80,
+            protocol: 'HTTP',
+            defaultAction: forward,
+            tags: { ...BASE_TAGS },
+          },
+        },
+      }),
+    });
+    this.add('listener-http-redirect', {
+      role: 'listener-http',
+      includeWhen: HAS_CERTIFICATE,
+      base: new LBListener({
+        spec: {
+          forProvider: {
+            region: R,
+            loadBalancerArnSelector: selector('load-balancer'),
+            port: 80,
+            protocol: 'HTTP',
+            defaultAction: [{ type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } }],
+            tags: { ...BASE_TAGS },
+          },
+        },
+      }),
+    });
+    this.add('listener-https', {
+      role: 'listener-https',
+      includeWhen: HAS_CERTIFICATE,
+      base: new LBListener({
+        spec: {
+          forProvider: {
+            region: R,
+            loadBalancerArnSelector: selector('load-balancer'),
+            port: 443,
+            protocol: 'HTTPS',
+            sslPolicy: DEFAULTS.tlsPolicy,
+            defaultAction: forward,
+            tags: { ...BASE_TAGS },
+          },
+        },
+      }),
+      patches: [
+        fromXr('spec.parameters.loadBalancer.certificateArn', 'spec.forProvider.certificateArn', undefined, { fromFieldPath: 'Required' }),
+        fromXr('spec.parameters.loadBalancer.tlsPolicy', 'spec.forProvider.sslPolicy'),
+      ],
+    });
+  }
+}

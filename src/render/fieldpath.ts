@@ -1,0 +1,110 @@
+/**
+ * Crossplane field paths (`spec.forProvider.tags[payment-platform]`, `status.ids[0]`): the
+ * syntax of crossplane-runtime's fieldpath package, for reading and writing plain JSON objects.
+ */
+import { jsonClone } from '../paths.js';
+
+export type Segment = { field: string } | { index: number };
+
+export class FieldPathNotFound extends Error {
+  constructor(readonly path: string) {
+    super(`${path}: no such field`);
+  }
+}
+
+export function parseFieldPath(path: string): Segment[] {
+  const segments: Segment[] = [];
+  let i = 0;
+  let current = '';
+  const flush = () => {
+    if (current !== '') segments.push({ field: current });
+    current = '';
+  };
+  while (i < path.length) {
+    const ch = path[i];
+    if (ch === '.') {
+      flush();
+      i++;
+    } else if (ch === '[') {
+      flush();
+      const end = path.indexOf(']', i);
+      if (end < 0) throw new Error(`invalid field path '${path}': unterminated '['`);
+      const inner = path.slice(i + 1, end);
+      if (inner === '') throw new Error(`invalid field path '${path}': empty brackets`);
+      segments.push(/^[0-9]+$/.test(inner) ? { index: Number(inner) } : { field: inner });
+      i = end + 1;
+    } else {
+      current += ch;
+      i++;
+    }
+  }
+  flush();
+  if (segments.length === 0) throw new Error(`invalid field path '${path}': empty`);
+  return segments;
+}
+
+type Json = unknown;
+
+export function getField(obj: Json, path: string): Json {
+  let cur: Json = obj;
+  for (const seg of parseFieldPath(path)) {
+    if ('index' in seg) {
+      if (!Array.isArray(cur) || seg.index >= cur.length) throw new FieldPathNotFound(path);
+      cur = cur[seg.index];
+    } else {
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !(seg.field in (cur as object))) {
+        throw new FieldPathNotFound(path);
+      }
+      cur = (cur as Record<string, Json>)[seg.field];
+    }
+  }
+  return cur;
+}
+
+export function hasField(obj: Json, path: string): boolean {
+  try {
+    getField(obj, path);
+    return true;
+  } catch (e) {
+    if (e instanceof FieldPathNotFound) return false;
+    throw e;
+  }
+}
+
+const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Deep merge of objects (the source wins; arrays are replaced), as MergeObjects does. */
+export function mergeObjects(target: Json, source: Json): Json {
+  if (!isObject(target) || !isObject(source)) return jsonClone(source);
+  const out: Record<string, Json> = { ...target };
+  for (const [k, v] of Object.entries(source)) out[k] = k in out ? mergeObjects(out[k], v) : jsonClone(v);
+  return out;
+}
+
+/** Sets a value, creating objects and growing arrays (with nulls) on the way, like fieldpath.SetValue. */
+export function setField(obj: Record<string, Json>, path: string, value: Json, merge = false): void {
+  const segs = parseFieldPath(path);
+  let cur: Json = obj;
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    const last = i === segs.length - 1;
+    const next = segs[i + 1];
+    const container = (): Json => (next !== undefined && 'index' in next ? [] : {});
+    if ('index' in seg) {
+      if (!Array.isArray(cur)) throw new Error(`cannot set ${path}: not an array at segment ${i}`);
+      while (cur.length <= seg.index) cur.push(null);
+      if (last) cur[seg.index] = merge ? mergeObjects(cur[seg.index], value) : value;
+      else {
+        if (cur[seg.index] === null || typeof cur[seg.index] !== 'object') cur[seg.index] = container();
+        cur = cur[seg.index];
+      }
+    } else {
+      if (!isObject(cur)) throw new Error(`cannot set ${path}: not an object at segment ${i}`);
+      if (last) cur[seg.field] = merge && seg.field in cur ? mergeObjects(cur[seg.field], value) : value;
+      else {
+        if (cur[seg.field] === null || typeof cur[seg.field] !== 'object') cur[seg.field] = container();
+        cur = cur[seg.field];
+      }
+    }
+  }
+}

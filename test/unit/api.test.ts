@@ -1,0 +1,80 @@
+import { CompositeResourceDefinition } from '@crossplane-models/crossplane/apiextensions.crossplane.io/v2';
+import { API_GROUP, API_GROUP_VERSION, KIND, XRD_NAME } from '../../src/apis/constants.js';
+import { validateClaim } from '../../src/apis/validate.js';
+import { openApiSchema } from '../../src/apis/xrd.js';
+import { walkSchema } from '../../src/apis/schema.js';
+import { synth } from '../../src/synth.js';
+import { invalidFixtures, validClaims } from '../helpers.js';
+
+describe('the PaymentPlatform XRD', () => {
+  const { xrd } = synth();
+
+  test('is a valid v2 namespaced XRD in the project API group', () => {
+    // GIVEN the synthesized XRD WHEN validated against Crossplane's model THEN it passes
+    expect(() => new CompositeResourceDefinition(xrd as never).validate()).not.toThrow();
+    expect(xrd).toMatchObject({
+      apiVersion: 'apiextensions.crossplane.io/v2',
+      metadata: { name: XRD_NAME },
+      spec: { scope: 'Namespaced', group: API_GROUP, names: { kind: KIND } },
+    });
+  });
+
+  test('every input field has a description and a type', () => {
+    const missing: string[] = [];
+    walkSchema(openApiSchema(), (path, f) => {
+      if (path.startsWith('spec.parameters') && !path.endsWith('[]') && !path.endsWith('.*') && (!f.description || !f.type)) missing.push(path);
+    });
+    expect(missing).toEqual([]);
+  });
+
+  test('printer columns show environment, ALB DNS name and DB endpoint', () => {
+    const spec = xrd.spec as { versions: { additionalPrinterColumns: { name: string; jsonPath: string }[] }[] };
+    expect(spec.versions[0].additionalPrinterColumns.map((c) => c.jsonPath)).toEqual(
+      expect.arrayContaining(['.spec.parameters.environment', '.status.albDnsName', '.status.dbEndpoint']),
+    );
+  });
+});
+
+describe('offline admission (schema + CEL) of claims', () => {
+  test.each(validClaims().map((c) => [c.file, c.claim] as const))('%s is accepted', (_file, claim) => {
+    expect(validateClaim(claim).findings).toEqual([]);
+  });
+
+  test.each(invalidFixtures().map((c) => [c.file, c.claim, c.field] as const))('%s is rejected naming its field', (_file, claim, field) => {
+    // WHEN the bad claim is validated THEN there is a finding for the named field, with that field in the message
+    const { findings } = validateClaim(claim);
+    expect(findings.length).toBeGreaterThan(0);
+    expect(field).toBeDefined();
+    const match = findings.find((f) => f.field === field || f.field.startsWith(`${field}.`) || f.field.startsWith(`${field}[`));
+    expect(match).toBeDefined();
+    expect(match?.message).toContain(field as string);
+  });
+
+  test('defaults fill a claim that omits whole sections', () => {
+    const { defaulted } = validateClaim({ apiVersion: API_GROUP_VERSION, kind: KIND, metadata: { name: 'p' } });
+    expect(defaulted).toMatchObject({
+      spec: {
+        parameters: {
+          environment: 'development',
+          region: 'us-east-1',
+          network: { vpcCidr: '10.0.0.0/16', availabilityZones: ['a', 'b', 'c'] },
+          database: { minCapacity: 0.5, maxCapacity: 2, instances: 2, backupRetentionDays: 35, deletionProtection: true },
+          loadBalancer: { healthCheckPath: '/health', tlsPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' },
+          monitoring: { cpuThresholdPercent: 80, connectionsThreshold: 100 },
+        },
+      },
+    });
+  });
+
+  test('reports every finding, not only the first', () => {
+    const { findings } = validateClaim({
+      apiVersion: API_GROUP_VERSION,
+      kind: KIND,
+      metadata: { name: 'Bad_Name' },
+      spec: { parameters: { environment: 'prod', network: { vpcCidr: '10.0.0.0/8' }, database: { instances: 9 } } },
+    });
+    expect(findings.map((f) => f.field)).toEqual(
+      expect.arrayContaining(['metadata.name', 'spec.parameters.environment', 'spec.parameters.network.vpcCidr', 'spec.parameters.database.instances']),
+    );
+  });
+});
