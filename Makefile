@@ -28,7 +28,9 @@ drift: build ## Fail if committed generated files differ from a fresh synth
 	node dist/src/main.js --check
 
 .PHONY: test
-test: build drift ## Unit tests: API, Composition, renderer, chart (helm lint/template), drift
+test: build drift ## Unit tests: API, Composition, renderer, chart (helm lint/template), Argo CD health (Lua), drift
+	scripts/ensure-lua.sh
+	hack/tools.sh ensure helm
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
 
 .PHONY: lint

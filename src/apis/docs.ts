@@ -24,13 +24,17 @@ export function apiReference(): string {
   const rows = ['| Field | Type | Default | Constraints | Description |', '| --- | --- | --- | --- | --- |'];
   walkSchema(parametersSchema, (path, f) => {
     if (!path || path.endsWith('[]') || path.endsWith('.*')) return;
-    const type = f.type === 'array' ? `${f.items?.type}[]` : f.type === 'object' && f.additionalProperties ? 'map[string]string' : f.type;
+    const type =
+      f.type === 'array' ? `${f.items?.type}[]` : f.type === 'object' && f.additionalProperties ? 'map[string]string' : f.type;
     const shownDefault = f.type === 'object' ? '' : fmtDefault(f.default);
-    rows.push(`| \`spec.parameters.${path}\` | ${type} | ${cell(shownDefault)} | ${cell(constraints(f))} | ${cell(f.description ?? '')} |`);
+    rows.push(
+      `| \`spec.parameters.${path}\` | ${type} | ${cell(shownDefault)} | ${cell(constraints(f))} | ${cell(f.description ?? '')} |`,
+    );
   });
   const rules: string[] = [];
   walkSchema(parametersSchema, (path, f) => {
-    for (const r of f['x-kubernetes-validations'] ?? []) rules.push(`- \`${path ? `spec.parameters.${path}` : 'spec.parameters'}\`: ${r.message}`);
+    for (const r of f['x-kubernetes-validations'] ?? [])
+      rules.push(`- \`${path ? `spec.parameters.${path}` : 'spec.parameters'}\`: ${r.message}`);
   });
   for (const r of rootValidations) rules.push(`- \`metadata.name\`: ${r.message}`);
   const status = ['| Field | Description |', '| --- | --- |'];

@@ -78,7 +78,8 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
             'x-kubernetes-validations': [
               {
                 rule: "self.startsWith('10.') || self.matches('^172\\\\.(1[6-9]|2[0-9]|3[01])\\\\.') || self.startsWith('192.168.')",
-                message: 'spec.parameters.network.vpcCidr must be a private (RFC 1918) range: 10.x.0.0/16, 172.16-31.0.0/16 or 192.168.0.0/16',
+                message:
+                  'spec.parameters.network.vpcCidr must be a private (RFC 1918) range: 10.x.0.0/16, 172.16-31.0.0/16 or 192.168.0.0/16',
               },
             ],
           },
@@ -98,72 +99,78 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
           { enum: NAT_MODES },
         ),
       }),
-      database: obj('Aurora MySQL Serverless v2 cluster.', {
-        engineVersion: str(
-          'Initial Aurora MySQL 3 engine version (set at creation; later minor versions are applied by AWS automatic minor upgrades, so the field is not enforced afterwards).',
-          { default: DEFAULT_ENGINE_VERSION, pattern: '^8\\.0\\.mysql_aurora\\.3\\.[0-9]{2}\\.[0-9]+$', maxLength: 32 },
-        ),
-        minCapacity: num('Minimum Serverless v2 capacity in ACUs (steps of 0.5).', {
-          default: DEFAULTS.minCapacity,
-          minimum: 0.5,
-          maximum: 256,
-          multipleOf: 0.5,
-        }),
-        maxCapacity: num('Maximum Serverless v2 capacity in ACUs (steps of 0.5).', {
-          default: DEFAULTS.maxCapacity,
-          minimum: 1,
-          maximum: 256,
-          multipleOf: 0.5,
-        }),
-        instances: int('Number of `db.serverless` instances (the first is the writer).', {
-          default: DEFAULTS.instances,
-          minimum: 1,
-          maximum: 3,
-        }),
-        backupRetentionDays: int('Days of automated backups.', {
-          default: DEFAULTS.backupRetentionDays,
-          minimum: 1,
-          maximum: 35,
-        }),
-        backupWindow: str('Daily backup window, UTC, `hh:mm-hh:mm`.', {
-          default: DEFAULTS.backupWindow,
-          pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$',
-          maxLength: 11,
-        }),
-        maintenanceWindow: str('Weekly maintenance window, UTC, `ddd:hh:mm-ddd:hh:mm`.', {
-          default: DEFAULTS.maintenanceWindow,
-          pattern: '^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$',
-          maxLength: 19,
-        }),
-        deletionProtection: bool('Protect the cluster from deletion. Required in production.', { default: true }),
-        databaseName: str('Name of the initial database.', {
-          default: DEFAULTS.databaseName,
-          pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,63}$',
-          maxLength: 64,
-        }),
-        masterUsername: str(
-          'Master user name. The password is generated and rotated by AWS Secrets Manager (`manageMasterUserPassword`); it is never in Git or in the cluster.',
-          {
-            default: DEFAULTS.masterUsername,
-            pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,15}$',
-            maxLength: 16,
-            'x-kubernetes-validations': [
-              {
-                rule: "!(self in ['admin', 'root', 'rdsadmin', 'mysql'])",
-                message: 'spec.parameters.database.masterUsername must not be a reserved or default name (admin, root, rdsadmin, mysql)',
-              },
-            ],
-          },
-        ),
-      }, {
-        'x-kubernetes-validations': [
-          {
-            rule: 'self.minCapacity <= self.maxCapacity',
-            message: 'spec.parameters.database.minCapacity must be <= spec.parameters.database.maxCapacity',
-            fieldPath: '.minCapacity',
-          },
-        ],
-      }),
+      database: obj(
+        'Aurora MySQL Serverless v2 cluster.',
+        {
+          engineVersion: str(
+            'Initial Aurora MySQL 3 engine version (set at creation; later minor versions are applied by AWS automatic minor upgrades, so the field is not enforced afterwards).',
+            { default: DEFAULT_ENGINE_VERSION, pattern: '^8\\.0\\.mysql_aurora\\.3\\.[0-9]{2}\\.[0-9]+$', maxLength: 32 },
+          ),
+          minCapacity: num('Minimum Serverless v2 capacity in ACUs (steps of 0.5).', {
+            default: DEFAULTS.minCapacity,
+            minimum: 0.5,
+            maximum: 256,
+            multipleOf: 0.5,
+          }),
+          maxCapacity: num('Maximum Serverless v2 capacity in ACUs (steps of 0.5).', {
+            default: DEFAULTS.maxCapacity,
+            minimum: 1,
+            maximum: 256,
+            multipleOf: 0.5,
+          }),
+          instances: int('Number of `db.serverless` instances (the first is the writer).', {
+            default: DEFAULTS.instances,
+            minimum: 1,
+            maximum: 3,
+          }),
+          backupRetentionDays: int('Days of automated backups.', {
+            default: DEFAULTS.backupRetentionDays,
+            minimum: 1,
+            maximum: 35,
+          }),
+          backupWindow: str('Daily backup window, UTC, `hh:mm-hh:mm`.', {
+            default: DEFAULTS.backupWindow,
+            pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$',
+            maxLength: 11,
+          }),
+          maintenanceWindow: str('Weekly maintenance window, UTC, `ddd:hh:mm-ddd:hh:mm`.', {
+            default: DEFAULTS.maintenanceWindow,
+            pattern:
+              '^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$',
+            maxLength: 19,
+          }),
+          deletionProtection: bool('Protect the cluster from deletion. Required in production.', { default: true }),
+          databaseName: str('Name of the initial database.', {
+            default: DEFAULTS.databaseName,
+            pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,63}$',
+            maxLength: 64,
+          }),
+          masterUsername: str(
+            'Master user name. The password is generated and rotated by AWS Secrets Manager (`manageMasterUserPassword`); it is never in Git or in the cluster.',
+            {
+              default: DEFAULTS.masterUsername,
+              pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,15}$',
+              maxLength: 16,
+              'x-kubernetes-validations': [
+                {
+                  rule: "!(self in ['admin', 'root', 'rdsadmin', 'mysql'])",
+                  message:
+                    'spec.parameters.database.masterUsername must not be a reserved or default name (admin, root, rdsadmin, mysql)',
+                },
+              ],
+            },
+          ),
+        },
+        {
+          'x-kubernetes-validations': [
+            {
+              rule: 'self.minCapacity <= self.maxCapacity',
+              message: 'spec.parameters.database.minCapacity must be <= spec.parameters.database.maxCapacity',
+              fieldPath: '.minCapacity',
+            },
+          ],
+        },
+      ),
       loadBalancer: obj('Internet-facing Application Load Balancer.', {
         certificateArn: str(
           'ACM certificate for the HTTPS listener. When set, port 443 serves HTTPS and port 80 only redirects (301) to it; when unset (not allowed in production), port 80 forwards to the targets.',
@@ -178,7 +185,7 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
         }),
         healthCheckPath: str('HTTP path of the target group health check.', {
           default: DEFAULTS.healthCheckPath,
-          pattern: '^/[A-Za-z0-9._~!$&\'()*+,;=:@%/-]*$',
+          pattern: "^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$",
           maxLength: 1024,
         }),
         targetPort: int('Port the application listens on (the app security group admits 80 and 8080 from the ALB).', {
@@ -201,10 +208,13 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
           pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$',
           maxLength: 254,
         }),
-        snsTopicArn: str('An existing SNS topic (for example an on-call integration) notified besides the platform\'s own topic.', {
-          pattern: '^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$',
-          maxLength: 300,
-        }),
+        snsTopicArn: str(
+          "An existing SNS topic (for example an on-call integration) notified besides the platform's own topic.",
+          {
+            pattern: '^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$',
+            maxLength: 300,
+          },
+        ),
         cpuThresholdPercent: num('Alarm when the Aurora cluster CPU exceeds this percentage.', {
           default: DEFAULTS.cpuThresholdPercent,
           minimum: 1,
@@ -289,7 +299,8 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
         },
         {
           rule: "self.environment != 'production' || has(self.monitoring.alarmEmail) || has(self.monitoring.snsTopicArn)",
-          message: 'spec.parameters.monitoring.alarmEmail or spec.parameters.monitoring.snsTopicArn is required in production (alarms must notify someone)',
+          message:
+            'spec.parameters.monitoring.alarmEmail or spec.parameters.monitoring.snsTopicArn is required in production (alarms must notify someone)',
           fieldPath: '.monitoring',
           reason: 'FieldValueRequired',
         },

@@ -21,7 +21,15 @@ export interface Finding {
 const cel = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
 
 const typeOf = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'number' ? (Number.isInteger(v) ? 'integer' : 'number') : typeof v;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'array'
+      : typeof v === 'number'
+        ? Number.isInteger(v)
+          ? 'integer'
+          : 'number'
+        : typeof v;
 
 function checkType(s: JsonSchema, v: unknown): boolean {
   const t = typeOf(v);
@@ -35,9 +43,11 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
     add('type', `must be of type ${s.type}, got ${typeOf(value)} (${JSON.stringify(value)})`);
     return;
   }
-  if (s.enum && !s.enum.includes(value as string | number)) add('enum', `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
+  if (s.enum && !s.enum.includes(value as string | number))
+    add('enum', `must be one of ${s.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`);
   if (typeof value === 'string') {
-    if (s.maxLength !== undefined && value.length > s.maxLength) add('maxLength', `must be at most ${s.maxLength} characters, got ${value.length}`);
+    if (s.maxLength !== undefined && value.length > s.maxLength)
+      add('maxLength', `must be at most ${s.maxLength} characters, got ${value.length}`);
     if (s.minLength !== undefined && value.length < s.minLength) add('minLength', `must be at least ${s.minLength} characters`);
     if (s.pattern && !new RegExp(s.pattern).test(value)) add('pattern', `must match ${s.pattern}, got ${JSON.stringify(value)}`);
   }
@@ -49,15 +59,20 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
     }
   }
   if (Array.isArray(value)) {
-    if (s.minItems !== undefined && value.length < s.minItems) add('minItems', `must have at least ${s.minItems} items, got ${value.length}`);
-    if (s.maxItems !== undefined && value.length > s.maxItems) add('maxItems', `must have at most ${s.maxItems} items, got ${value.length}`);
-    if (s['x-kubernetes-list-type'] === 'set' && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) add('set', 'must not contain duplicates');
+    if (s.minItems !== undefined && value.length < s.minItems)
+      add('minItems', `must have at least ${s.minItems} items, got ${value.length}`);
+    if (s.maxItems !== undefined && value.length > s.maxItems)
+      add('maxItems', `must have at most ${s.maxItems} items, got ${value.length}`);
+    if (s['x-kubernetes-list-type'] === 'set' && new Set(value.map((v) => JSON.stringify(v))).size !== value.length)
+      add('set', 'must not contain duplicates');
     if (s.items) value.forEach((v, i) => walk(v, s.items as JsonSchema, `${path}[${i}]`, out));
   }
   if (typeOf(value) === 'object' && (s.properties || s.additionalProperties !== undefined)) {
     const obj = value as Record<string, unknown>;
-    if (s.maxProperties !== undefined && Object.keys(obj).length > s.maxProperties) add('maxProperties', `must have at most ${s.maxProperties} entries`);
-    for (const req of s.required ?? []) if (!(req in obj)) out.push({ field: `${path}.${req}`, rule: 'required', message: `${path}.${req}: Required value` });
+    if (s.maxProperties !== undefined && Object.keys(obj).length > s.maxProperties)
+      add('maxProperties', `must have at most ${s.maxProperties} entries`);
+    for (const req of s.required ?? [])
+      if (!(req in obj)) out.push({ field: `${path}.${req}`, rule: 'required', message: `${path}.${req}: Required value` });
     for (const [k, v] of Object.entries(obj)) {
       const child = s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
       if (child) walk(v, child, `${path}.${k}`, out);
@@ -91,10 +106,17 @@ export function validateClaim(claim: unknown): { defaulted: Record<string, unkno
     return { defaulted: {}, findings: [{ field: '', rule: 'type', message: 'a PaymentPlatform must be a YAML/JSON object' }] };
   }
   const obj = jsonClone(claim) as Record<string, unknown>;
-  if (obj.apiVersion !== API_GROUP_VERSION) findings.push({ field: 'apiVersion', rule: 'apiVersion', message: `apiVersion: must be ${API_GROUP_VERSION}, got ${JSON.stringify(obj.apiVersion)}` });
-  if (obj.kind !== KIND) findings.push({ field: 'kind', rule: 'kind', message: `kind: must be ${KIND}, got ${JSON.stringify(obj.kind)}` });
+  if (obj.apiVersion !== API_GROUP_VERSION)
+    findings.push({
+      field: 'apiVersion',
+      rule: 'apiVersion',
+      message: `apiVersion: must be ${API_GROUP_VERSION}, got ${JSON.stringify(obj.apiVersion)}`,
+    });
+  if (obj.kind !== KIND)
+    findings.push({ field: 'kind', rule: 'kind', message: `kind: must be ${KIND}, got ${JSON.stringify(obj.kind)}` });
   const metadata = (obj.metadata ?? {}) as Record<string, unknown>;
-  if (typeof metadata.name !== 'string' || metadata.name === '') findings.push({ field: 'metadata.name', rule: 'required', message: 'metadata.name: Required value' });
+  if (typeof metadata.name !== 'string' || metadata.name === '')
+    findings.push({ field: 'metadata.name', rule: 'required', message: 'metadata.name: Required value' });
   const schema = openApiSchema();
   if (obj.spec === undefined) obj.spec = {};
   applyDefaults(obj, schema);

@@ -198,11 +198,14 @@ function chartYaml(): string {
       appVersion: CHART_VERSION,
       kubeVersion: KUBE_VERSION_CONSTRAINT,
       keywords: ['crossplane', 'aws', 'pci-dss', 'payments', 'platform'],
+      icon: 'https://raw.githubusercontent.com/cncf/artwork/main/projects/crossplane/icon/color/crossplane-icon-color.svg',
       annotations: {
         'artifacthub.io/license': 'Apache-2.0',
         'artifacthub.io/category': 'integration-delivery',
         'artifacthub.io/prerelease': 'true',
-        'artifacthub.io/crds': yaml.dump([{ kind: KIND, version: API_GROUP_VERSION.split('/')[1], name: `${PLURAL}.${API_GROUP}` }]),
+        'artifacthub.io/crds': yaml.dump([
+          { kind: KIND, version: API_GROUP_VERSION.split('/')[1], name: `${PLURAL}.${API_GROUP}` },
+        ]),
       },
     },
     { lineWidth: -1 },

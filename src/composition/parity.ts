@@ -26,7 +26,11 @@ const c = (resource: string, field: string, equals: unknown): ParityCheck => ({ 
 export const PARITY: readonly ParityRow[] = [
   {
     original: 'VPC 10.0.0.0/16, DNS hostnames and DNS support on',
-    checks: [c('vpc', 'spec.forProvider.cidrBlock', '10.0.0.0/16'), c('vpc', 'spec.forProvider.enableDnsHostnames', true), c('vpc', 'spec.forProvider.enableDnsSupport', true)],
+    checks: [
+      c('vpc', 'spec.forProvider.cidrBlock', '10.0.0.0/16'),
+      c('vpc', 'spec.forProvider.enableDnsHostnames', true),
+      c('vpc', 'spec.forProvider.enableDnsSupport', true),
+    ],
   },
   { original: 'Internet gateway attached to the VPC', checks: [c('internet-gateway', 'kind', 'InternetGateway')] },
   {
@@ -51,7 +55,10 @@ export const PARITY: readonly ParityRow[] = [
   },
   {
     original: 'Elastic IP and NAT gateway in the first public subnet',
-    checks: [c('nat-eip-az1', 'spec.forProvider.domain', 'vpc'), c('nat-gateway-az1', 'spec.forProvider.connectivityType', 'public')],
+    checks: [
+      c('nat-eip-az1', 'spec.forProvider.domain', 'vpc'),
+      c('nat-gateway-az1', 'spec.forProvider.connectivityType', 'public'),
+    ],
     change: 'production gets one NAT gateway per AZ (natGateways: OnePerAz)',
   },
   {
@@ -81,12 +88,18 @@ export const PARITY: readonly ParityRow[] = [
   },
   {
     original: 'App security group: 80 and 8080 from the ALB group',
-    checks: [c('security-group-rule-app-in-http', 'spec.forProvider.fromPort', 80), c('security-group-rule-app-in-http-alt', 'spec.forProvider.fromPort', 8080)],
+    checks: [
+      c('security-group-rule-app-in-http', 'spec.forProvider.fromPort', 80),
+      c('security-group-rule-app-in-http-alt', 'spec.forProvider.fromPort', 8080),
+    ],
     change: 'egress limited to HTTPS and MySQL to the DB group',
   },
   {
     original: 'DB security group: 3306 from the app group',
-    checks: [c('security-group-rule-db-in-mysql', 'spec.forProvider.fromPort', 3306), c('security-group-rule-db-in-mysql', 'spec.forProvider.ipProtocol', 'tcp')],
+    checks: [
+      c('security-group-rule-db-in-mysql', 'spec.forProvider.fromPort', 3306),
+      c('security-group-rule-db-in-mysql', 'spec.forProvider.ipProtocol', 'tcp'),
+    ],
     change: 'no egress at all',
   },
   {
@@ -114,7 +127,11 @@ export const PARITY: readonly ParityRow[] = [
   },
   {
     original: 'DB subnet group on the private subnets',
-    checks: [c('db-subnet-group', 'spec.forProvider.subnetIdSelector.matchLabels', { 'platform.payments.io/resource': 'subnet-private' })],
+    checks: [
+      c('db-subnet-group', 'spec.forProvider.subnetIdSelector.matchLabels', {
+        'platform.payments.io/resource': 'subnet-private',
+      }),
+    ],
   },
   {
     original: 'Aurora MySQL Serverless v2 cluster: 0.5-2 ACU, encrypted, 35-day backups, windows, 4 log exports',
@@ -127,20 +144,30 @@ export const PARITY: readonly ParityRow[] = [
       c('db-cluster', 'spec.forProvider.preferredMaintenanceWindow', 'sun:04:00-sun:05:00'),
       c('db-cluster', 'spec.forProvider.enabledCloudwatchLogsExports', ['audit', 'error', 'general', 'slowquery']),
     ],
-    change: 'engine 3.10 LTS (not 3.04.0); password managed by Secrets Manager (the original hard-coded one); deletion protection and a final snapshot',
+    change:
+      'engine 3.10 LTS (not 3.04.0); password managed by Secrets Manager (the original hard-coded one); deletion protection and a final snapshot',
   },
   {
     original: 'Two db.serverless cluster instances',
-    checks: [c('db-instance-1', 'spec.forProvider.instanceClass', 'db.serverless'), c('db-instance-2', 'spec.forProvider.instanceClass', 'db.serverless')],
+    checks: [
+      c('db-instance-1', 'spec.forProvider.instanceClass', 'db.serverless'),
+      c('db-instance-2', 'spec.forProvider.instanceClass', 'db.serverless'),
+    ],
   },
   {
     original: 'Internet-facing ALB on the public subnets',
-    checks: [c('load-balancer', 'spec.forProvider.internal', false), c('load-balancer', 'spec.forProvider.loadBalancerType', 'application')],
+    checks: [
+      c('load-balancer', 'spec.forProvider.internal', false),
+      c('load-balancer', 'spec.forProvider.loadBalancerType', 'application'),
+    ],
     change: 'drops invalid headers, defensive desync mitigation; deletion protection in production',
   },
   {
     original: 'Target group: type ip, health check /health',
-    checks: [c('target-group', 'spec.forProvider.targetType', 'ip'), c('target-group', 'spec.forProvider.healthCheck.path', '/health')],
+    checks: [
+      c('target-group', 'spec.forProvider.targetType', 'ip'),
+      c('target-group', 'spec.forProvider.healthCheck.path', '/health'),
+    ],
   },
   {
     original: 'HTTP listener on 80 forwarding to the target group',
@@ -154,7 +181,10 @@ export const PARITY: readonly ParityRow[] = [
   },
   {
     original: 'Alarm: RDS CPU > 80 %',
-    checks: [c('alarm-db-cpu', 'spec.forProvider.threshold', 80), c('alarm-db-cpu', 'spec.forProvider.comparisonOperator', 'GreaterThanThreshold')],
+    checks: [
+      c('alarm-db-cpu', 'spec.forProvider.threshold', 80),
+      c('alarm-db-cpu', 'spec.forProvider.comparisonOperator', 'GreaterThanThreshold'),
+    ],
   },
   { original: 'Alarm: DB connections > 100', checks: [c('alarm-db-connections', 'spec.forProvider.threshold', 100)] },
   {

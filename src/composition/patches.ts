@@ -36,8 +36,7 @@ export type Patch =
   | { type: 'PatchSet'; patchSetName: string };
 
 export type ReadinessCheck =
-  | { type: 'None' }
-  | { type: 'MatchCondition'; matchCondition: { type: string; status: 'True' | 'False' | 'Unknown' } };
+  { type: 'None' } | { type: 'MatchCondition'; matchCondition: { type: string; status: 'True' | 'False' | 'Unknown' } };
 
 export const transform = {
   map: (map: Record<string, unknown>): Transform => ({ type: 'map', map }),

@@ -124,7 +124,8 @@ export abstract class Subsystem extends Construct {
     if (managed) {
       if (props.dataStore) patches.push(DATA_STORE_POLICIES);
       patches.push(patchSet(PATCH_SET_COMMON));
-      if (props.tagged ?? true) patches.push(patchSet(PATCH_SET_TAGS), nameTag(props.zone ? `${props.role}-${props.zone}` : props.role));
+      if (props.tagged ?? true)
+        patches.push(patchSet(PATCH_SET_TAGS), nameTag(props.zone ? `${props.role}-${props.zone}` : props.role));
     }
     if (props.name) patches.push(awsName(props.name));
     patches.push(...(props.patches ?? []));

@@ -30,7 +30,10 @@ export interface ClaimRender extends RenderResult {
 }
 
 /** Validates and renders a claim. Rendering is skipped (resources empty) when the claim is invalid. */
-export function renderClaim(claim: unknown, opts: RenderOptions & { composition?: Record<string, unknown> } = {}): ClaimRender & { xr: Record<string, unknown> } {
+export function renderClaim(
+  claim: unknown,
+  opts: RenderOptions & { composition?: Record<string, unknown> } = {},
+): ClaimRender & { xr: Record<string, unknown> } {
   const { defaulted, findings } = validateClaim(claim);
   const md = ((defaulted.metadata as Record<string, unknown> | undefined) ??= {});
   md.namespace ??= 'default';

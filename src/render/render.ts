@@ -80,7 +80,11 @@ function applyPatch(p: Patch, xr: Obj, dxr: Obj, desired: Obj, observed: Obj | u
     case 'CombineToComposite': {
       if (!observed) throw new PatchSkip();
       const vars = p.combine.variables.map((v) => valueFrom(observed, v.fromFieldPath));
-      setField(dxr, p.toFieldPath, applyTransforms(p.transforms as Transform[] | undefined, goSprintf(p.combine.string.fmt, vars)));
+      setField(
+        dxr,
+        p.toFieldPath,
+        applyTransforms(p.transforms as Transform[] | undefined, goSprintf(p.combine.string.fmt, vars)),
+      );
       return;
     }
     default:
@@ -96,7 +100,9 @@ function isReadyCondition(o: Obj | undefined): boolean {
 }
 
 function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Record<string, Obj>>, warnings: string[]) {
-  const patchSets = new Map<string, Patch[]>(((input.patchSets as { name: string; patches: Patch[] }[]) ?? []).map((s) => [s.name, s.patches]));
+  const patchSets = new Map<string, Patch[]>(
+    ((input.patchSets as { name: string; patches: Patch[] }[]) ?? []).map((s) => [s.name, s.patches]),
+  );
   const out = new Map<string, { resource: Obj; ready: boolean }>();
   for (const t of (input.resources as TemplateResource[]) ?? []) {
     const patches = (t.patches ?? []).flatMap((p) => {
@@ -115,7 +121,18 @@ function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Rec
       if (md.namespace !== undefined) dmd.namespace = md.namespace;
       desired.metadata = dmd;
       const checks = t.readinessChecks ?? [];
-      ready = checks.length === 0 ? isReadyCondition(obs) : checks.every((c) => c.type === 'None' || (c.type === 'MatchCondition' && c.matchCondition && ((obs.status as Obj | undefined)?.conditions as { type: string; status: string }[] | undefined)?.some((x) => x.type === c.matchCondition?.type && x.status === c.matchCondition?.status)));
+      ready =
+        checks.length === 0
+          ? isReadyCondition(obs)
+          : checks.every(
+              (c) =>
+                c.type === 'None' ||
+                (c.type === 'MatchCondition' &&
+                  c.matchCondition &&
+                  ((obs.status as Obj | undefined)?.conditions as { type: string; status: string }[] | undefined)?.some(
+                    (x) => x.type === c.matchCondition?.type && x.status === c.matchCondition?.status,
+                  )),
+            );
     }
     let skip = false;
     for (const [i, p] of patches.entries()) {
@@ -126,16 +143,22 @@ function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Rec
         if (e instanceof FieldPathNotFound) {
           if (p.type !== 'PatchSet' && p.policy?.fromFieldPath === 'Required') {
             if (toComposed(p) && !obs) {
-              warnings.push(`not adding new composed resource "${t.name}" to desired state because "${p.type}" patch at index ${i} has 'policy.fromFieldPath: Required'`);
+              warnings.push(
+                `not adding new composed resource "${t.name}" to desired state because "${p.type}" patch at index ${i} has 'policy.fromFieldPath: Required'`,
+              );
               skip = true;
               break;
             }
-            warnings.push(`cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ignoring 'policy.fromFieldPath: Required' because 'to' resource already exists`);
+            warnings.push(
+              `cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ignoring 'policy.fromFieldPath: Required' because 'to' resource already exists`,
+            );
           }
           continue;
         }
         if (e instanceof UnsupportedError) throw e;
-        throw new Error(`cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ${(e as Error).message}`, { cause: e });
+        throw new Error(`cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ${(e as Error).message}`, {
+          cause: e,
+        });
       }
     }
     if (!skip) out.set(t.name, { resource: desired, ready });
@@ -174,9 +197,14 @@ function celFilter(input: Obj, xr: Obj, desired: Map<string, { resource: Obj; re
  */
 export function renderComposition(composition: Obj, composite: Obj, opts: RenderOptions = {}): RenderResult {
   const spec = composition.spec as { mode?: string; pipeline?: PipelineStep[] };
-  if (spec.mode !== 'Pipeline' || !spec.pipeline) throw new UnsupportedError('only mode: Pipeline Compositions can be rendered offline');
+  if (spec.mode !== 'Pipeline' || !spec.pipeline)
+    throw new UnsupportedError('only mode: Pipeline Compositions can be rendered offline');
   const xr = clone(composite);
-  const dxr: Obj = { apiVersion: xr.apiVersion, kind: xr.kind, metadata: { name: (xr.metadata as Obj).name, namespace: (xr.metadata as Obj).namespace } };
+  const dxr: Obj = {
+    apiVersion: xr.apiVersion,
+    kind: xr.kind,
+    metadata: { name: (xr.metadata as Obj).name, namespace: (xr.metadata as Obj).namespace },
+  };
   const observed = opts.observed ?? {};
   const warnings: string[] = [];
   let desired = new Map<string, { resource: Obj; ready: boolean }>();
@@ -192,7 +220,9 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
         for (const [name, d] of desired) if (!d.ready && isReadyCondition(observed[name])) d.ready = true;
         break;
       default:
-        throw new UnsupportedError(`function ${step.functionRef.name} (step ${step.step}) is not supported by the offline renderer`);
+        throw new UnsupportedError(
+          `function ${step.functionRef.name} (step ${step.step}) is not supported by the offline renderer`,
+        );
     }
   }
   const md = xr.metadata as Obj;

@@ -15,7 +15,8 @@ export function goSprintf(format: string, args: readonly unknown[]): string {
       case 'v':
         if (typeof v === 'string') return v;
         if (verb === 'v' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
-        if (verb === 's' && typeof v !== 'string') throw new Error(`format '${format}': %s of a ${typeof v} is not supported offline`);
+        if (verb === 's' && typeof v !== 'string')
+          throw new Error(`format '${format}': %s of a ${typeof v} is not supported offline`);
         return String(v);
       case 'd':
         if (typeof v === 'number' && Number.isInteger(v)) return String(v);

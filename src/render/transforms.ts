@@ -11,7 +11,8 @@ export class UnsupportedError extends Error {}
 
 function toGoRegExp(re: string): RegExp {
   // RE2 and JS agree on the constructs the Composition uses (classes, groups, anchors, {n}).
-  if (/\(\?[P<]|\\[pPz]|\(\?[imsU]/.test(re)) throw new UnsupportedError(`regexp '${re}' uses RE2 syntax the offline renderer does not translate`);
+  if (/\(\?[P<]|\\[pPz]|\(\?[imsU]/.test(re))
+    throw new UnsupportedError(`regexp '${re}' uses RE2 syntax the offline renderer does not translate`);
   return new RegExp(re);
 }
 
@@ -31,7 +32,8 @@ export function applyTransform(t: Transform, input: unknown): unknown {
           if (typeof input !== 'string') throw new Error(`regexp transform: input must be a string`);
           const m = toGoRegExp(s.regexp.match).exec(input);
           const group = s.regexp.group ?? 0;
-          if (!m || m[group] === undefined) throw new Error(`regexp ${JSON.stringify(s.regexp.match)} had no matches for group ${group}`);
+          if (!m || m[group] === undefined)
+            throw new Error(`regexp ${JSON.stringify(s.regexp.match)} had no matches for group ${group}`);
           return m[group];
         }
         case 'Convert': {

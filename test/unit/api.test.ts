@@ -22,7 +22,8 @@ describe('the PaymentPlatform XRD', () => {
   test('every input field has a description and a type', () => {
     const missing: string[] = [];
     walkSchema(openApiSchema(), (path, f) => {
-      if (path.startsWith('spec.parameters') && !path.endsWith('[]') && !path.endsWith('.*') && (!f.description || !f.type)) missing.push(path);
+      if (path.startsWith('spec.parameters') && !path.endsWith('[]') && !path.endsWith('.*') && (!f.description || !f.type))
+        missing.push(path);
     });
     expect(missing).toEqual([]);
   });
@@ -40,15 +41,18 @@ describe('offline admission (schema + CEL) of claims', () => {
     expect(validateClaim(claim).findings).toEqual([]);
   });
 
-  test.each(invalidFixtures().map((c) => [c.file, c.claim, c.field] as const))('%s is rejected naming its field', (_file, claim, field) => {
-    // WHEN the bad claim is validated THEN there is a finding for the named field, with that field in the message
-    const { findings } = validateClaim(claim);
-    expect(findings.length).toBeGreaterThan(0);
-    expect(field).toBeDefined();
-    const match = findings.find((f) => f.field === field || f.field.startsWith(`${field}.`) || f.field.startsWith(`${field}[`));
-    expect(match).toBeDefined();
-    expect(match?.message).toContain(field as string);
-  });
+  test.each(invalidFixtures().map((c) => [c.file, c.claim, c.field] as const))(
+    '%s is rejected naming its field',
+    (_file, claim, field) => {
+      // WHEN the bad claim is validated THEN there is a finding for the named field, with that field in the message
+      const { findings } = validateClaim(claim);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(field).toBeDefined();
+      const match = findings.find((f) => f.field === field || f.field.startsWith(`${field}.`) || f.field.startsWith(`${field}[`));
+      expect(match).toBeDefined();
+      expect(match?.message).toContain(field as string);
+    },
+  );
 
   test('defaults fill a claim that omits whole sections', () => {
     const { defaulted } = validateClaim({ apiVersion: API_GROUP_VERSION, kind: KIND, metadata: { name: 'p' } });
@@ -74,7 +78,12 @@ describe('offline admission (schema + CEL) of claims', () => {
       spec: { parameters: { environment: 'prod', network: { vpcCidr: '10.0.0.0/8' }, database: { instances: 9 } } },
     });
     expect(findings.map((f) => f.field)).toEqual(
-      expect.arrayContaining(['metadata.name', 'spec.parameters.environment', 'spec.parameters.network.vpcCidr', 'spec.parameters.database.instances']),
+      expect.arrayContaining([
+        'metadata.name',
+        'spec.parameters.environment',
+        'spec.parameters.network.vpcCidr',
+        'spec.parameters.database.instances',
+      ]),
     );
   });
 });

@@ -132,7 +132,9 @@ export class Edge extends Subsystem {
         },
       }),
       patches: [
-        fromXr('spec.parameters.loadBalancer.certificateArn', 'spec.forProvider.certificateArn', undefined, { fromFieldPath: 'Required' }),
+        fromXr('spec.parameters.loadBalancer.certificateArn', 'spec.forProvider.certificateArn', undefined, {
+          fromFieldPath: 'Required',
+        }),
         fromXr('spec.parameters.loadBalancer.tlsPolicy', 'spec.forProvider.sslPolicy'),
       ],
     });

@@ -36,7 +36,9 @@ export class Observability extends Subsystem {
       threshold: DEFAULTS.unhealthyHostsThreshold,
       thresholdFrom: 'spec.parameters.monitoring.unhealthyHostsThreshold',
       dimensions: [
-        fromXr('status.targetGroupArnSuffix', 'spec.forProvider.dimensions.TargetGroup', undefined, { fromFieldPath: 'Required' }),
+        fromXr('status.targetGroupArnSuffix', 'spec.forProvider.dimensions.TargetGroup', undefined, {
+          fromFieldPath: 'Required',
+        }),
         fromXr('status.albArnSuffix', 'spec.forProvider.dimensions.LoadBalancer', undefined, { fromFieldPath: 'Required' }),
       ],
     },
@@ -78,7 +80,9 @@ export class Observability extends Subsystem {
       base: new TopicSubscription({
         spec: { forProvider: { region: R, protocol: 'email', topicArnSelector: selector('alarm-topic') } },
       }),
-      patches: [fromXr('spec.parameters.monitoring.alarmEmail', 'spec.forProvider.endpoint', undefined, { fromFieldPath: 'Required' })],
+      patches: [
+        fromXr('spec.parameters.monitoring.alarmEmail', 'spec.forProvider.endpoint', undefined, { fromFieldPath: 'Required' }),
+      ],
     });
 
     for (const alarm of Observability.ALARMS) {

@@ -31,7 +31,14 @@ interface RuleSpec {
  */
 export class Security extends Subsystem {
   static readonly RULES: readonly RuleSpec[] = [
-    { name: 'alb-in-https', group: 'alb', direction: 'ingress', port: 443, cidr: '0.0.0.0/0', description: 'HTTPS from the internet' },
+    {
+      name: 'alb-in-https',
+      group: 'alb',
+      direction: 'ingress',
+      port: 443,
+      cidr: '0.0.0.0/0',
+      description: 'HTTPS from the internet',
+    },
     {
       name: 'alb-in-http',
       group: 'alb',
@@ -40,12 +47,41 @@ export class Security extends Subsystem {
       cidr: '0.0.0.0/0',
       description: 'HTTP from the internet (redirected to HTTPS when a certificate is set)',
     },
-    { name: 'alb-out-app', group: 'alb', direction: 'egress', port: 80, peer: 'app', targetPort: true, description: 'To the application targets' },
+    {
+      name: 'alb-out-app',
+      group: 'alb',
+      direction: 'egress',
+      port: 80,
+      peer: 'app',
+      targetPort: true,
+      description: 'To the application targets',
+    },
     { name: 'app-in-http', group: 'app', direction: 'ingress', port: 80, peer: 'alb', description: 'HTTP from the ALB' },
-    { name: 'app-in-http-alt', group: 'app', direction: 'ingress', port: 8080, peer: 'alb', description: 'HTTP 8080 from the ALB' },
-    { name: 'app-out-https', group: 'app', direction: 'egress', port: 443, cidr: '0.0.0.0/0', description: 'HTTPS to AWS APIs and payment processors via NAT' },
+    {
+      name: 'app-in-http-alt',
+      group: 'app',
+      direction: 'ingress',
+      port: 8080,
+      peer: 'alb',
+      description: 'HTTP 8080 from the ALB',
+    },
+    {
+      name: 'app-out-https',
+      group: 'app',
+      direction: 'egress',
+      port: 443,
+      cidr: '0.0.0.0/0',
+      description: 'HTTPS to AWS APIs and payment processors via NAT',
+    },
     { name: 'app-out-mysql', group: 'app', direction: 'egress', port: 3306, peer: 'db', description: 'MySQL to the database' },
-    { name: 'db-in-mysql', group: 'db', direction: 'ingress', port: 3306, peer: 'app', description: 'MySQL from the application' },
+    {
+      name: 'db-in-mysql',
+      group: 'db',
+      direction: 'ingress',
+      port: 3306,
+      peer: 'app',
+      description: 'MySQL from the application',
+    },
   ];
 
   constructor(scope: Construct, id = 'security') {

@@ -69,9 +69,14 @@ export class Storage extends Subsystem {
         id: 'assets',
         statusPrefix: 'assets',
         sse: 'aws:kms',
-        policy: fromXr('status.assetsBucketArn', 'spec.forProvider.policy', [transform.format(policyDocument([DENY_INSECURE_TRANSPORT]))], {
-          fromFieldPath: 'Required',
-        }),
+        policy: fromXr(
+          'status.assetsBucketArn',
+          'spec.forProvider.policy',
+          [transform.format(policyDocument([DENY_INSECURE_TRANSPORT]))],
+          {
+            fromFieldPath: 'Required',
+          },
+        ),
       },
       {
         id: 'flow-logs',

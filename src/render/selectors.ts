@@ -1,0 +1,66 @@
+/**
+ * Checks that every `*Selector` of a rendered set of composed resources resolves the way the
+ * provider will resolve it: with matchControllerRef, a single-valued selector must match exactly
+ * one composed resource of the right kind, a multi-valued one at least one.
+ */
+type Obj = Record<string, unknown>;
+
+export interface SelectorFinding {
+  readonly resource: string;
+  readonly selector: string;
+  readonly matches: string[];
+  readonly message: string;
+}
+
+/** Selectors that fill a list field (subnetIds, securityGroups, ...), by kind. */
+const MULTI_VALUED: Readonly<Record<string, readonly string[]>> = {
+  SubnetGroup: ['subnetIdSelector'],
+  LB: ['subnetSelector', 'securityGroupSelector'],
+  Cluster: ['vpcSecurityGroupIdSelector'],
+};
+
+function* selectorsIn(value: unknown, path: string): Generator<{ path: string; key: string; selector: Obj }> {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) yield* selectorsIn(v, `${path}[${i}]`);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value as Obj)) {
+      if (k.endsWith('Selector') && v && typeof v === 'object') yield { path: `${path}.${k}`, key: k, selector: v as Obj };
+      else yield* selectorsIn(v, `${path}.${k}`);
+    }
+  }
+}
+
+export function checkSelectors(resources: readonly { name: string; resource: Obj }[]): SelectorFinding[] {
+  const findings: SelectorFinding[] = [];
+  for (const { name, resource } of resources) {
+    const spec = (resource.spec ?? {}) as Obj;
+    for (const s of selectorsIn(spec.forProvider, 'spec.forProvider')) {
+      const labels = (s.selector.matchLabels ?? {}) as Record<string, string>;
+      if (s.selector.matchControllerRef !== true) {
+        findings.push({
+          resource: name,
+          selector: s.path,
+          matches: [],
+          message: `${name} ${s.path}: matchControllerRef must be true (it would match resources of other platforms)`,
+        });
+        continue;
+      }
+      const matches = resources
+        .filter((r) => {
+          const l = (((r.resource.metadata ?? {}) as Obj).labels ?? {}) as Record<string, string>;
+          return Object.entries(labels).every(([k, v]) => l[k] === v);
+        })
+        .map((r) => r.name);
+      const multi = (MULTI_VALUED[String(resource.kind)] ?? []).includes(s.key);
+      if (matches.length === 0 || (!multi && matches.length !== 1)) {
+        findings.push({
+          resource: name,
+          selector: s.path,
+          matches,
+          message: `${name} ${s.path} (${JSON.stringify(labels)}) matches ${matches.length} composed resources${matches.length ? ` (${matches.join(', ')})` : ''}; it must match ${multi ? 'at least one' : 'exactly one'}`,
+        });
+      }
+    }
+  }
+  return findings;
+}

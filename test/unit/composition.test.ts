@@ -1,0 +1,241 @@
+import { AWS_LIMITS, LABEL_ROLE } from '../../src/apis/constants.js';
+import { getField } from '../../src/render/fieldpath.js';
+import { checkSelectors } from '../../src/render/selectors.js';
+import { PARITY } from '../../src/composition/parity.js';
+import { validClaims, exampleClaims } from '../helpers.js';
+import { renderConverged } from '../support/converge.js';
+
+type Obj = Record<string, unknown>;
+const minimal = () => exampleClaims().find((c) => c.file.endsWith('minimal.yaml'))!.claim;
+const production = () => exampleClaims().find((c) => c.file.endsWith('production.yaml'))!.claim;
+const fp = (r: Obj | undefined) => ((r?.spec as Obj | undefined)?.forProvider ?? {}) as Obj;
+
+/** Fields that provider-upjet-aws requires only through CEL rules (the npm validators miss them). */
+const CEL_REQUIRED: Readonly<Record<string, readonly string[]>> = {
+  Cluster: ['engine'],
+  ClusterInstance: ['engine', 'instanceClass'],
+  LBTargetGroup: ['name'],
+  LBListener: ['defaultAction'],
+  BucketVersioning: ['versioningConfiguration'],
+  BucketServerSideEncryptionConfiguration: ['rule'],
+  BucketOwnershipControls: ['rule'],
+  BucketPolicy: ['policy'],
+  SecurityGroupIngressRule: ['ipProtocol'],
+  SecurityGroupEgressRule: ['ipProtocol'],
+  MetricAlarm: ['comparisonOperator', 'evaluationPeriods'],
+  TopicSubscription: ['protocol', 'endpoint', 'topicArn'],
+};
+
+async function modelFor(apiVersion: string, kind: string): Promise<(new (d: unknown) => { validate(): void }) | undefined> {
+  const [group, version] = apiVersion.split('/');
+  const mod = (await import(`@crossplane-models/provider-upjet-aws/${group}/${version}`)) as Record<string, unknown>;
+  return mod[kind] as (new (d: unknown) => { validate(): void }) | undefined;
+}
+
+describe.each(validClaims().map((c) => [c.file, c.claim] as const))('rendering %s', (_file, claim) => {
+  const { final, first, status } = renderConverged(claim);
+  const managed = final.resources.filter((r) => String(r.resource.apiVersion).includes('.aws.m.upbound.io'));
+
+  test('every composed resource validates against its provider model', async () => {
+    for (const { name, resource } of managed) {
+      const Model = await modelFor(String(resource.apiVersion), String(resource.kind));
+      expect([name, Model !== undefined]).toEqual([name, true]);
+      const { status: _s, ...spec } = resource;
+      expect(() => new Model!(spec).validate()).not.toThrow();
+    }
+  });
+
+  test('every field that the provider requires only by CEL is set', () => {
+    const missing: string[] = [];
+    for (const { name, resource } of managed) {
+      for (const field of CEL_REQUIRED[String(resource.kind)] ?? []) {
+        const f = fp(resource);
+        const viaSelector = `${field}Selector` in f;
+        if (!(field in f) && !viaSelector) missing.push(`${name}.${field}`);
+      }
+      if (!('region' in fp(resource))) missing.push(`${name}.region`);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  test('every single-valued selector matches exactly one composed resource', () => {
+    expect(checkSelectors(final.resources).map((f) => f.message)).toEqual([]);
+  });
+
+  test('region, provider config, tags and labels reach every managed resource', () => {
+    const p = (final.xr.spec as Obj).parameters as Obj;
+    for (const { name, resource } of managed) {
+      expect([name, fp(resource).region]).toEqual([name, p.region]);
+      expect([name, (resource.spec as Obj).providerConfigRef]).toEqual([
+        name,
+        { name: p.providerConfigName, kind: p.providerConfigKind },
+      ]);
+      expect(((resource.metadata as Obj).labels as Obj)[LABEL_ROLE]).toBeDefined();
+      const tags = fp(resource).tags as Obj | undefined;
+      if (tags) expect([name, tags.environment, tags['managed-by']]).toEqual([name, p.environment, 'crossplane']);
+    }
+  });
+
+  test('AWS names fit the limits for this claim', () => {
+    const problems: string[] = [];
+    const check = (what: string, value: unknown, max: number, re: RegExp) => {
+      if (typeof value !== 'string' || value.length > max || !re.test(value)) problems.push(`${what}=${String(value)}`);
+    };
+    for (const { name, resource } of managed) {
+      const ext = ((resource.metadata as Obj).annotations as Obj)['crossplane.io/external-name'];
+      switch (resource.kind) {
+        case 'LB':
+          check(name, fp(resource).name, AWS_LIMITS.albName, /^(?!internal-)[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/);
+          break;
+        case 'LBTargetGroup':
+          check(name, fp(resource).name, AWS_LIMITS.targetGroupName, /^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/);
+          break;
+        case 'Bucket':
+          check(name, ext, AWS_LIMITS.bucketName, /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/);
+          break;
+        case 'Cluster':
+        case 'ClusterInstance':
+        case 'SubnetGroup':
+          check(name, ext, AWS_LIMITS.rdsIdentifier, /^[a-z](?!.*--)[a-z0-9-]*[a-z0-9]$/);
+          break;
+        case 'SecurityGroup':
+          check(name, fp(resource).name, AWS_LIMITS.securityGroupName, /^(?!sg-)[\x20-\x7e]+$/);
+          break;
+        case 'MetricAlarm':
+          check(name, ext, AWS_LIMITS.alarmName, /^[\x20-\x7e]+$/);
+          break;
+        case 'Topic':
+          check(name, ext, AWS_LIMITS.snsTopicName, /^[A-Za-z0-9_-]+$/);
+          break;
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  test('no password or secret value appears anywhere', () => {
+    const text = JSON.stringify(final.resources);
+    expect(text).not.toMatch(/"masterPassword"|"password"\s*:|ChangeMe/i);
+    const cluster = final.resources.find((r) => r.name === 'db-cluster')!.resource;
+    expect(fp(cluster).manageMasterUserPassword).toBe(true);
+  });
+
+  test('outputs reach the PaymentPlatform status', () => {
+    expect(status).toMatchObject({
+      vpcId: expect.any(String),
+      albDnsName: expect.stringContaining('elb.amazonaws.com'),
+      albArn: expect.any(String),
+      dbEndpoint: expect.stringContaining('.cluster-'),
+      dbReaderEndpoint: expect.stringContaining('.cluster-ro-'),
+      dbMasterUserSecretArn: expect.stringContaining(':secretsmanager:'),
+      assetsBucketName: expect.any(String),
+      flowLogsBucketName: expect.any(String),
+      alarmTopicArn: expect.any(String),
+    });
+    expect(status.publicSubnetIds).toHaveLength(3);
+    expect(status.privateSubnetIds).toHaveLength(3);
+  });
+
+  test('resources that need outputs wait for them, then appear', () => {
+    const held = ['flow-log', 'bucket-assets-policy', 'bucket-flow-logs-policy', 'alarm-db-cpu'];
+    for (const name of held) {
+      expect(first.resources.map((r) => r.name)).not.toContain(name);
+      expect(final.resources.map((r) => r.name)).toContain(name);
+    }
+  });
+});
+
+describe('choices the claim makes', () => {
+  test('production: a NAT gateway per AZ, each private route to its own zone', () => {
+    const { byName } = renderConverged(production());
+    for (const z of ['az1', 'az2', 'az3']) {
+      expect(byName.has(`nat-gateway-${z}`)).toBe(true);
+      expect(
+        getField(byName.get(`route-private-default-${z}`), 'spec.forProvider.natGatewayIdSelector.matchLabels'),
+      ).toMatchObject({
+        'platform.payments.io/zone': z,
+      });
+    }
+  });
+
+  test('development: one NAT gateway shared by every private route table', () => {
+    const { byName } = renderConverged(minimal());
+    expect(byName.has('nat-gateway-az2')).toBe(false);
+    expect(byName.has('nat-eip-az3')).toBe(false);
+    for (const z of ['az1', 'az2', 'az3']) {
+      expect(
+        getField(byName.get(`route-private-default-${z}`), 'spec.forProvider.natGatewayIdSelector.matchLabels'),
+      ).toMatchObject({
+        'platform.payments.io/zone': 'az1',
+      });
+    }
+  });
+
+  test('a certificate gives HTTPS with a TLS 1.3 policy and a 301 redirect from HTTP', () => {
+    const { byName } = renderConverged(production());
+    expect(byName.has('listener-http-forward')).toBe(false);
+    const https = fp(byName.get('listener-https'));
+    expect(https).toMatchObject({ port: 443, protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    expect(https.certificateArn).toMatch(/^arn:aws:acm:/);
+    expect(fp(byName.get('listener-http-redirect')).defaultAction).toEqual([
+      { type: 'redirect', redirect: { port: '443', protocol: 'HTTPS', statusCode: 'HTTP_301' } },
+    ]);
+  });
+
+  test('without a certificate (development only) port 80 forwards', () => {
+    const { byName } = renderConverged(minimal());
+    expect(byName.has('listener-https')).toBe(false);
+    expect(byName.has('listener-http-redirect')).toBe(false);
+    expect(fp(byName.get('listener-http-forward')).protocol).toBe('HTTP');
+  });
+
+  test('production orphans data stores: no Delete in their management policies', () => {
+    const { byName } = renderConverged(production());
+    for (const name of ['db-cluster', 'db-instance-1', 'bucket-assets', 'bucket-flow-logs']) {
+      expect([name, (byName.get(name)!.spec as Obj).managementPolicies]).toEqual([
+        name,
+        ['Observe', 'Create', 'Update', 'LateInitialize'],
+      ]);
+    }
+    expect((byName.get('vpc')!.spec as Obj).managementPolicies).toBeUndefined();
+  });
+
+  test('alarms notify the platform topic (and the extra topic when given)', () => {
+    const { byName } = renderConverged(production());
+    for (const a of ['alarm-unhealthy-hosts', 'alarm-db-cpu', 'alarm-db-connections']) {
+      expect(fp(byName.get(a)).alarmActions).toEqual([expect.stringContaining(':sns:')]);
+      expect(fp(byName.get(a)).okActions).toHaveLength(1);
+    }
+    expect(fp(byName.get('alarm-topic-email'))).toMatchObject({ protocol: 'email', endpoint: 'payments-oncall@example.com' });
+    const staging = validClaims().find((c) => c.file.includes('staging'))!.claim;
+    expect(fp(renderConverged(staging).byName.get('alarm-db-cpu')).alarmActions).toHaveLength(2);
+  });
+
+  test('the instance count picks how many DB instances exist', () => {
+    const staging = validClaims().find((c) => c.file.includes('staging'))!.claim;
+    expect(renderConverged(staging).byName.has('db-instance-3')).toBe(true);
+    const longest = validClaims().find((c) => c.file.includes('longest'))!.claim;
+    expect(renderConverged(longest).byName.has('db-instance-2')).toBe(false);
+  });
+
+  test('bucket policies deny plain HTTP; the flow-log bucket admits log delivery for this account only', () => {
+    const { byName } = renderConverged(minimal());
+    const flow = JSON.parse(String(fp(byName.get('bucket-flow-logs-policy')).policy)) as { Statement: Obj[] };
+    expect(flow.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(flow.Statement[1]).toMatchObject({
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+    });
+    const assets = JSON.parse(String(fp(byName.get('bucket-assets-policy')).policy)) as { Statement: Obj[] };
+    expect(assets.Statement).toHaveLength(1);
+    expect(fp(byName.get('flow-log')).logDestination).toMatch(/^arn:aws:s3:::payments-flow-logs-/);
+  });
+});
+
+describe('parity with the seed design', () => {
+  const { byName } = renderConverged(minimal());
+  test.each(PARITY.map((r) => [r.original, r] as const))('%s', (_o, row) => {
+    for (const c of row.checks) {
+      expect([c.resource, c.field, getField(byName.get(c.resource), c.field)]).toEqual([c.resource, c.field, c.equals]);
+    }
+  });
+});
