@@ -3,7 +3,7 @@ import { getField } from '../../src/render/fieldpath.js';
 import { checkSelectors } from '../../src/render/selectors.js';
 import { PARITY } from '../../src/composition/parity.js';
 import { validClaims, exampleClaims } from '../helpers.js';
-import { renderConverged } from '../support/converge.js';
+import { renderSteadyState } from '../../src/render/steady-state.js';
 
 type Obj = Record<string, unknown>;
 const minimal = () => exampleClaims().find((c) => c.file.endsWith('minimal.yaml'))!.claim;
@@ -33,7 +33,7 @@ async function modelFor(apiVersion: string, kind: string): Promise<(new (d: unkn
 }
 
 describe.each(validClaims().map((c) => [c.file, c.claim] as const))('rendering %s', (_file, claim) => {
-  const { final, first, status } = renderConverged(claim);
+  const { final, first, status } = renderSteadyState(claim);
   const managed = final.resources.filter((r) => String(r.resource.apiVersion).includes('.aws.m.upbound.io'));
 
   test('every composed resource validates against its provider model', async () => {
@@ -146,7 +146,7 @@ describe.each(validClaims().map((c) => [c.file, c.claim] as const))('rendering %
 
 describe('choices the claim makes', () => {
   test('production: a NAT gateway per AZ, each private route to its own zone', () => {
-    const { byName } = renderConverged(production());
+    const { byName } = renderSteadyState(production());
     for (const z of ['az1', 'az2', 'az3']) {
       expect(byName.has(`nat-gateway-${z}`)).toBe(true);
       expect(
@@ -158,7 +158,7 @@ describe('choices the claim makes', () => {
   });
 
   test('development: one NAT gateway shared by every private route table', () => {
-    const { byName } = renderConverged(minimal());
+    const { byName } = renderSteadyState(minimal());
     expect(byName.has('nat-gateway-az2')).toBe(false);
     expect(byName.has('nat-eip-az3')).toBe(false);
     for (const z of ['az1', 'az2', 'az3']) {
@@ -171,7 +171,7 @@ describe('choices the claim makes', () => {
   });
 
   test('a certificate gives HTTPS with a TLS 1.3 policy and a 301 redirect from HTTP', () => {
-    const { byName } = renderConverged(production());
+    const { byName } = renderSteadyState(production());
     expect(byName.has('listener-http-forward')).toBe(false);
     const https = fp(byName.get('listener-https'));
     expect(https).toMatchObject({ port: 443, protocol: 'HTTPS', sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
@@ -182,14 +182,14 @@ describe('choices the claim makes', () => {
   });
 
   test('without a certificate (development only) port 80 forwards', () => {
-    const { byName } = renderConverged(minimal());
+    const { byName } = renderSteadyState(minimal());
     expect(byName.has('listener-https')).toBe(false);
     expect(byName.has('listener-http-redirect')).toBe(false);
     expect(fp(byName.get('listener-http-forward')).protocol).toBe('HTTP');
   });
 
   test('production orphans data stores: no Delete in their management policies', () => {
-    const { byName } = renderConverged(production());
+    const { byName } = renderSteadyState(production());
     for (const name of ['db-cluster', 'db-instance-1', 'bucket-assets', 'bucket-flow-logs']) {
       expect([name, (byName.get(name)!.spec as Obj).managementPolicies]).toEqual([
         name,
@@ -200,25 +200,25 @@ describe('choices the claim makes', () => {
   });
 
   test('alarms notify the platform topic (and the extra topic when given)', () => {
-    const { byName } = renderConverged(production());
+    const { byName } = renderSteadyState(production());
     for (const a of ['alarm-unhealthy-hosts', 'alarm-db-cpu', 'alarm-db-connections']) {
       expect(fp(byName.get(a)).alarmActions).toEqual([expect.stringContaining(':sns:')]);
       expect(fp(byName.get(a)).okActions).toHaveLength(1);
     }
     expect(fp(byName.get('alarm-topic-email'))).toMatchObject({ protocol: 'email', endpoint: 'payments-oncall@example.com' });
     const staging = validClaims().find((c) => c.file.includes('staging'))!.claim;
-    expect(fp(renderConverged(staging).byName.get('alarm-db-cpu')).alarmActions).toHaveLength(2);
+    expect(fp(renderSteadyState(staging).byName.get('alarm-db-cpu')).alarmActions).toHaveLength(2);
   });
 
   test('the instance count picks how many DB instances exist', () => {
     const staging = validClaims().find((c) => c.file.includes('staging'))!.claim;
-    expect(renderConverged(staging).byName.has('db-instance-3')).toBe(true);
+    expect(renderSteadyState(staging).byName.has('db-instance-3')).toBe(true);
     const longest = validClaims().find((c) => c.file.includes('longest'))!.claim;
-    expect(renderConverged(longest).byName.has('db-instance-2')).toBe(false);
+    expect(renderSteadyState(longest).byName.has('db-instance-2')).toBe(false);
   });
 
   test('bucket policies deny plain HTTP; the flow-log bucket admits log delivery for this account only', () => {
-    const { byName } = renderConverged(minimal());
+    const { byName } = renderSteadyState(minimal());
     const flow = JSON.parse(String(fp(byName.get('bucket-flow-logs-policy')).policy)) as { Statement: Obj[] };
     expect(flow.Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(flow.Statement[1]).toMatchObject({
@@ -232,7 +232,7 @@ describe('choices the claim makes', () => {
 });
 
 describe('parity with the seed design', () => {
-  const { byName } = renderConverged(minimal());
+  const { byName } = renderSteadyState(minimal());
   test.each(PARITY.map((r) => [r.original, r] as const))('%s', (_o, row) => {
     for (const c of row.checks) {
       expect([c.resource, c.field, getField(byName.get(c.resource), c.field)]).toEqual([c.resource, c.field, c.equals]);

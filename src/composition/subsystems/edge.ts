@@ -132,9 +132,8 @@ export class Edge extends Subsystem {
         },
       }),
       patches: [
-        fromXr('spec.parameters.loadBalancer.certificateArn', 'spec.forProvider.certificateArn', undefined, {
-          fromFieldPath: 'Required',
-        }),
+        // Optional: without a certificate function-cel-filter drops this listener anyway.
+        fromXr('spec.parameters.loadBalancer.certificateArn', 'spec.forProvider.certificateArn'),
         fromXr('spec.parameters.loadBalancer.tlsPolicy', 'spec.forProvider.sslPolicy'),
       ],
     });

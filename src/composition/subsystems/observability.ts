@@ -80,9 +80,7 @@ export class Observability extends Subsystem {
       base: new TopicSubscription({
         spec: { forProvider: { region: R, protocol: 'email', topicArnSelector: selector('alarm-topic') } },
       }),
-      patches: [
-        fromXr('spec.parameters.monitoring.alarmEmail', 'spec.forProvider.endpoint', undefined, { fromFieldPath: 'Required' }),
-      ],
+      patches: [fromXr('spec.parameters.monitoring.alarmEmail', 'spec.forProvider.endpoint')],
     });
 
     for (const alarm of Observability.ALARMS) {

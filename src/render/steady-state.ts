@@ -1,22 +1,21 @@
 /**
- * Renders a claim to its steady state offline: AWS is the one thing these tests cannot reach,
- * so observed composed resources get fake `status.atProvider` values (ids, ARNs, endpoints) and a
- * Ready condition, the way provider-upjet-aws would report them. Three passes: create, observe
- * (status flows to the PaymentPlatform), then render the resources that waited for that status.
+ * A simulated steady state: what a claim composes once AWS has answered. AWS is not reachable
+ * from here, so observed composed resources get placeholder `status.atProvider` values (ids,
+ * ARNs, endpoints; account 123456789012) and a Ready condition, the way provider-upjet-aws would
+ * report them. Three passes: create, observe (status flows to the PaymentPlatform), then render
+ * the resources that waited for that status (bucket policies, flow log, alarms). Used by tests,
+ * the PCI evaluation of a claim before it is applied, and the scanner's input.
  */
-import { renderClaim } from '../../src/render/claim.js';
-import type { ComposedOutput } from '../../src/render/render.js';
+import { renderClaim } from './claim.js';
+import type { ComposedOutput } from './render.js';
 
 type Obj = Record<string, unknown>;
 
-let counter = 0;
-const fakeId = (prefix: string) => `${prefix}-${(++counter).toString(16).padStart(8, '0')}`;
-
-export function fakeAtProvider(r: Obj): Obj {
+export function fakeAtProvider(r: Obj, seq: () => number): Obj {
   const kind = String(r.kind);
   const md = (r.metadata ?? {}) as Obj;
   const external = ((md.annotations ?? {}) as Record<string, string>)['crossplane.io/external-name'];
-  const id = external ?? fakeId(kind.toLowerCase());
+  const id = external ?? `${kind.toLowerCase()}-${seq().toString(16).padStart(8, '0')}`;
   const arn = `arn:aws:${String(r.apiVersion).split('.')[0]}:us-east-1:123456789012:${kind.toLowerCase()}/${id}`;
   const base: Obj = { id, arn };
   switch (kind) {
@@ -43,14 +42,16 @@ export function fakeAtProvider(r: Obj): Obj {
   }
 }
 
-function observe(resources: readonly ComposedOutput[]): Record<string, Obj> {
+export function observe(resources: readonly ComposedOutput[]): Record<string, Obj> {
+  let n = 0;
+  const seq = () => ++n;
   return Object.fromEntries(
     resources.map((c) => {
       const r = JSON.parse(JSON.stringify(c.resource)) as Obj;
       const md = r.metadata as Obj;
       md.name ??= `${String(md.generateName)}${c.name}`;
       r.status = {
-        atProvider: fakeAtProvider(r),
+        atProvider: fakeAtProvider(r, seq),
         conditions: [
           { type: 'Ready', status: 'True' },
           { type: 'Synced', status: 'True' },
@@ -61,7 +62,7 @@ function observe(resources: readonly ComposedOutput[]): Record<string, Obj> {
   );
 }
 
-export function renderConverged(claim: unknown) {
+export function renderSteadyState(claim: unknown) {
   const first = renderClaim(claim);
   if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
   let observed = observe(first.resources);
@@ -74,6 +75,7 @@ export function renderConverged(claim: unknown) {
   return {
     first,
     final,
+    xr,
     status: (second.composite.status ?? {}) as Obj,
     byName: new Map(final.resources.map((r) => [r.name, r.resource])),
   };

@@ -1,0 +1,89 @@
+import yaml from 'js-yaml';
+import { join } from 'node:path';
+import { COMPOSITION_NAME, XRD_NAME } from '../../src/apis/constants.js';
+import { renderClaim } from '../../src/render/claim.js';
+import { checkSelectors } from '../../src/render/selectors.js';
+import { ROOT, validClaims } from '../helpers.js';
+import { observe, renderSteadyState } from '../../src/render/steady-state.js';
+import { run, toolBin } from '../support/tools.js';
+import { dumpAll, ensureNamespace, kubectl, startFunctions, writeTmp, type RunningFunctions } from './cluster.js';
+
+type Obj = Record<string, unknown>;
+const UID = '0a1b2c3d-1111-4222-8333-444455556666';
+
+let fns: RunningFunctions;
+beforeAll(async () => {
+  fns = await startFunctions();
+});
+afterAll(() => fns?.stop());
+
+/** `crossplane render` with the real functions; returns composed resources by composition resource name. */
+function crossplaneRender(xr: Obj, observed?: Record<string, Obj>, tag = 'r'): { xr: Obj; byName: Map<string, Obj> } {
+  const args = [
+    'render',
+    writeTmp(`${tag}-xr.yaml`, dumpAll([xr])),
+    join(ROOT, 'compositions', `${COMPOSITION_NAME}.yaml`),
+    fns.file,
+    '--xrd',
+    join(ROOT, 'crds', `${XRD_NAME}.yaml`),
+    '--crossplane-binary',
+    toolBin('crossplane-core'),
+  ];
+  if (observed) args.push('--observed-resources', writeTmp(`${tag}-observed.yaml`, dumpAll(Object.values(observed))));
+  const r = run(toolBin('crossplane'), args);
+  if (r.code !== 0) throw new Error(`crossplane render failed: ${r.stderr}`);
+  const docs = (yaml.loadAll(r.stdout) as Obj[]).filter(Boolean);
+  const byName = new Map<string, Obj>();
+  let out: Obj = {};
+  for (const d of docs) {
+    const name = (((d.metadata as Obj | undefined)?.annotations ?? {}) as Obj)['crossplane.io/composition-resource-name'];
+    if (typeof name === 'string') byName.set(name, d);
+    else if (d.kind === xr.kind) out = d;
+  }
+  return { xr: out, byName };
+}
+
+/** What the comparison ignores: names Crossplane generates at random. */
+function normalize(o: Obj): Obj {
+  const c = JSON.parse(JSON.stringify(o)) as Obj;
+  const md = c.metadata as Obj;
+  delete md.name;
+  delete md.generateName;
+  return c;
+}
+
+describe.each(validClaims().map((c) => [c.file, c.claim] as const))('%s through the real renderer', (_file, claim) => {
+  const withUid = JSON.parse(JSON.stringify(claim)) as Obj;
+  (withUid.metadata as Obj).uid = UID;
+  const converged = renderSteadyState(withUid);
+
+  test('first reconcile: offline and real renders compose the same resources', () => {
+    const real = crossplaneRender(withUid, undefined, 'first');
+    const offline = renderClaim(withUid);
+    expect([...real.byName.keys()].sort()).toEqual(offline.resources.map((r) => r.name).sort());
+    for (const r of offline.resources)
+      expect([r.name, normalize(real.byName.get(r.name) as Obj)]).toEqual([r.name, normalize(r.resource)]);
+  });
+
+  test('steady state: same resources, same status, and the server accepts every one (dry run)', () => {
+    const observed = observe(converged.final.resources);
+    const xr = JSON.parse(JSON.stringify(converged.xr)) as Obj;
+    (xr.metadata as Obj).uid = UID;
+    const real = crossplaneRender(xr, observed, 'steady');
+    const offline = renderClaim(xr, { observed });
+    expect([...real.byName.keys()].sort()).toEqual(offline.resources.map((r) => r.name).sort());
+    for (const r of offline.resources)
+      expect([r.name, normalize(real.byName.get(r.name) as Obj)]).toEqual([r.name, normalize(r.resource)]);
+    expect((real.xr.status as Obj | undefined) ?? {}).toMatchObject((offline.composite.status as Obj | undefined) ?? {});
+
+    const resources = [...real.byName.entries()].map(([name, resource]) => ({ name, resource }));
+    expect(checkSelectors(resources).map((f) => f.message)).toEqual([]);
+    ensureNamespace(String((xr.metadata as Obj).namespace));
+    const failures: string[] = [];
+    for (const { name, resource } of resources) {
+      const r = kubectl(['apply', '--dry-run=server', '--validate=strict', '-f', '-'], dumpAll([resource]));
+      if (r.code !== 0) failures.push(`${name}: ${r.stderr.trim()}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
