@@ -336,6 +336,10 @@ export const statusSchema: JsonSchema = obj('Outputs of the platform, filled as 
   alarmTopicArn: str('ARN of the SNS topic the alarms notify.'),
   appSecurityGroupId: str('Security group to attach to the application (admits traffic from the ALB only).'),
   accountId: str('AWS account that owns the VPC.'),
+  accessLogsBucketName: str('Name of the access-log bucket (S3 server access logs and ALB access logs).'),
+  accessLogsBucketArn: str('ARN of the access-log bucket.'),
+  alarmsKeyArn: str('ARN of the KMS key that encrypts the alarm topic.'),
+  elbLogDeliveryPrincipal: str('Internal: the IAM principal that delivers ALB access logs in this region (JSON).'),
 });
 
 /** Rules on the whole object (Crossplane >= v2.2 keeps root-level rules; see constants). */

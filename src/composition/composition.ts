@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Composition } from '@crossplane-models/crossplane/apiextensions.crossplane.io/v1';
 import { API_GROUP, API_GROUP_VERSION, COMPOSITION_NAME, FUNCTIONS, KIND } from '../apis/constants.js';
 import { sharedPatchSets, Subsystem, type ComposedResource } from './subsystem.js';
-import { Data, Edge, Endpoints, Network, Observability, Security, Storage } from './subsystems/index.js';
+import { Data, Edge, Encryption, Endpoints, Network, Observability, Protection, Security, Storage } from './subsystems/index.js';
 
 export const STEP_PATCH_AND_TRANSFORM = 'patch-and-transform';
 export const STEP_FILTER = 'choose-optional-resources';
@@ -22,14 +22,22 @@ export class PaymentPlatformComposition extends Construct {
 
   constructor(scope: Construct, id = 'composition') {
     super(scope, id);
-    this.subsystems = [
+    const provisioning: Subsystem[] = [
       new Network(this),
       new Security(this),
+      new Encryption(this),
       new Storage(this),
       new Data(this),
       new Edge(this),
       new Observability(this),
       new Endpoints(this),
+    ];
+    this.subsystems = [
+      ...provisioning,
+      new Protection(
+        this,
+        provisioning.flatMap((s) => s.resources),
+      ),
     ];
     this.resources = this.subsystems.flatMap((s) => s.resources);
     const names = new Set<string>();

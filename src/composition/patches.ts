@@ -8,6 +8,14 @@ import { LABEL_ROLE, LABEL_ZONE } from '../apis/constants.js';
 
 export type Transform =
   | { type: 'map'; map: Record<string, unknown> }
+  | {
+      type: 'match';
+      match: {
+        patterns: { type: 'literal'; literal: string; result: unknown }[];
+        fallbackTo: 'Value' | 'Input';
+        fallbackValue?: unknown;
+      };
+    }
   | { type: 'string'; string: { type: 'Format'; fmt: string } }
   | { type: 'string'; string: { type: 'Regexp'; regexp: { match: string; group?: number } } }
   | { type: 'string'; string: { type: 'Convert'; convert: 'ToLower' | 'ToUpper' | 'ToJson' } }
@@ -40,6 +48,15 @@ export type ReadinessCheck =
 
 export const transform = {
   map: (map: Record<string, unknown>): Transform => ({ type: 'map', map }),
+  /** Literal lookup with a fallback value (a map transform fails on a missing key). */
+  match: (table: Record<string, unknown>, fallbackValue: unknown): Transform => ({
+    type: 'match',
+    match: {
+      patterns: Object.entries(table).map(([literal, result]) => ({ type: 'literal' as const, literal, result })),
+      fallbackTo: 'Value',
+      fallbackValue,
+    },
+  }),
   format: (fmt: string): Transform => ({ type: 'string', string: { type: 'Format', fmt } }),
   regexp: (match: string, group?: number): Transform => ({
     type: 'string',

@@ -38,6 +38,8 @@ export interface NameSpec {
   readonly purpose: string;
   /** Field path the name goes to. Default: the external-name annotation. */
   readonly to?: string;
+  /** A literal prefix (`alias/payment-platform/` for KMS aliases). */
+  readonly prefix?: string;
 }
 
 export interface ComposedResourceProps {
@@ -80,7 +82,8 @@ export const PATCH_SET_TAGS = 'tags';
 
 /** The AWS name: `<metadata.name>-<purpose>-<first 8 of metadata.uid>`, bounded by the schema. */
 export function awsName(spec: NameSpec): Patch {
-  const fmt = spec.purpose ? `%s-${spec.purpose}-%s` : '%s-%s';
+  const prefix = spec.prefix ?? '';
+  const fmt = spec.purpose ? `${prefix}%s-${spec.purpose}-%s` : `${prefix}%s-%s`;
   return combineFromXr(
     ['metadata.name', 'metadata.uid'],
     fmt,

@@ -5,6 +5,7 @@
 import { KIND } from '../apis/constants.js';
 import type { PaymentPlatformComposition } from '../composition/composition.js';
 import { parityTable } from '../composition/parity.js';
+import { complianceTable } from '../policy/report.js';
 
 export function architectureDiagram(composition: PaymentPlatformComposition): string {
   const lines = [
@@ -34,4 +35,5 @@ export function fillReadme(readme: string, sections: Record<string, string>): st
 export const readmeSections = (composition: PaymentPlatformComposition): Record<string, string> => ({
   diagram: architectureDiagram(composition),
   parity: parityTable(),
+  compliance: complianceTable(),
 });

@@ -11,16 +11,16 @@ import type { ComposedOutput } from './render.js';
 
 type Obj = Record<string, unknown>;
 
-export function fakeAtProvider(r: Obj, seq: () => number): Obj {
+export function fakeAtProvider(r: Obj, compositionName: string): Obj {
   const kind = String(r.kind);
   const md = (r.metadata ?? {}) as Obj;
   const external = ((md.annotations ?? {}) as Record<string, string>)['crossplane.io/external-name'];
-  const id = external ?? `${kind.toLowerCase()}-${seq().toString(16).padStart(8, '0')}`;
-  const arn = `arn:aws:${String(r.apiVersion).split('.')[0]}:us-east-1:123456789012:${kind.toLowerCase()}/${id}`;
+  const id = external ?? `${kind.toLowerCase()}-${compositionName}`;
+  const arn = `arn:aws:${String(r.apiVersion).split('.')[0]}:us-east-1:${FAKE_ACCOUNT}:${kind.toLowerCase()}/${id}`;
   const base: Obj = { id, arn };
   switch (kind) {
     case 'VPC':
-      return { ...base, ownerId: '123456789012' };
+      return { ...base, ownerId: FAKE_ACCOUNT };
     case 'Bucket':
       return { id, arn: `arn:aws:s3:::${id}` };
     case 'LB':
@@ -34,7 +34,7 @@ export function fakeAtProvider(r: Obj, seq: () => number): Obj {
         readerEndpoint: `${id}.cluster-ro-abc.us-east-1.rds.amazonaws.com`,
         port: 3306,
         masterUserSecret: [
-          { secretArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-${id}`, secretStatus: 'active' },
+          { secretArn: `arn:aws:secretsmanager:us-east-1:${FAKE_ACCOUNT}:secret:rds!cluster-${id}`, secretStatus: 'active' },
         ],
       };
     default:
@@ -42,16 +42,18 @@ export function fakeAtProvider(r: Obj, seq: () => number): Obj {
   }
 }
 
+/** The account id the simulation reports. */
+export const FAKE_ACCOUNT = '123456789012';
+
+/** Observed versions of rendered resources: named, with placeholder AWS status and Ready/Synced. */
 export function observe(resources: readonly ComposedOutput[]): Record<string, Obj> {
-  let n = 0;
-  const seq = () => ++n;
   return Object.fromEntries(
     resources.map((c) => {
       const r = JSON.parse(JSON.stringify(c.resource)) as Obj;
       const md = r.metadata as Obj;
       md.name ??= `${String(md.generateName)}${c.name}`;
       r.status = {
-        atProvider: fakeAtProvider(r, seq),
+        atProvider: fakeAtProvider(r, c.name),
         conditions: [
           { type: 'Ready', status: 'True' },
           { type: 'Synced', status: 'True' },
@@ -62,21 +64,32 @@ export function observe(resources: readonly ComposedOutput[]): Record<string, Ob
   );
 }
 
+/** At most this many reconciles; the Composition's longest chain of outputs is far shorter. */
+const MAX_PASSES = 12;
+
 export function renderSteadyState(claim: unknown) {
-  const first = renderClaim(claim);
-  if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
-  let observed = observe(first.resources);
-  const second = renderClaim(claim, { observed });
   const xr = JSON.parse(JSON.stringify(claim)) as Obj;
-  xr.status = second.composite.status;
-  const third = renderClaim(xr, { observed });
-  observed = observe(third.resources);
-  const final = renderClaim(xr, { observed });
-  return {
-    first,
-    final,
-    xr,
-    status: (second.composite.status ?? {}) as Obj,
-    byName: new Map(final.resources.map((r) => [r.name, r.resource])),
-  };
+  const first = renderClaim(xr);
+  if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
+  let current = first;
+  let observed: Record<string, Obj> = {};
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    observed = observe(current.resources);
+    const next = renderClaim(xr, { observed });
+    const before = JSON.stringify([xr.status ?? {}, current.resources.map((r) => r.name)]);
+    xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };
+    const after = JSON.stringify([xr.status, next.resources.map((r) => r.name)]);
+    current = next;
+    if (before === after) {
+      return {
+        first,
+        final: current,
+        xr,
+        observed,
+        status: xr.status as Obj,
+        byName: new Map(current.resources.map((r) => [r.name, r.resource])),
+      };
+    }
+  }
+  throw new Error(`no steady state after ${MAX_PASSES} reconciles`);
 }

@@ -23,6 +23,13 @@ export function applyTransform(t: Transform, input: unknown): unknown {
       if (!(input in t.map)) throw new Error(`key ${input} is not found in map`);
       return jsonClone(t.map[input]);
     }
+    case 'match': {
+      for (const p of t.match.patterns) {
+        if (p.type !== 'literal') throw new UnsupportedError(`match pattern type ${String(p.type)} is not supported offline`);
+        if (input === p.literal) return jsonClone(p.result);
+      }
+      return t.match.fallbackTo === 'Input' ? input : jsonClone(t.match.fallbackValue);
+    }
     case 'string': {
       const s = t.string;
       switch (s.type) {

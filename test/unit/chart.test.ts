@@ -34,7 +34,9 @@ describe('the Helm chart', () => {
         .map((f) => f.name)
         .sort(),
     );
-    expect(byKind('Provider').sort()).toEqual(['cloudwatch', 'ec2', 'elbv2', 'rds', 's3', 'sns'].map((s) => `provider-aws-${s}`));
+    expect(byKind('Provider').sort()).toEqual(
+      ['cloudwatch', 'cloudwatchlogs', 'ec2', 'elbv2', 'kms', 'rds', 's3', 'sns', 'wafv2'].map((s) => `provider-aws-${s}`),
+    );
     expect(byKind('ManagedResourceActivationPolicy')).toHaveLength(1);
     expect(byKind('ClusterRole')).toHaveLength(1);
     expect(byKind('ClusterProviderConfig')).toEqual([]);

@@ -1,5 +1,10 @@
 import type { Construct } from 'constructs';
-import { Cluster, ClusterInstance, SubnetGroup } from '@crossplane-models/provider-upjet-aws/rds.aws.m.upbound.io/v1beta1';
+import {
+  Cluster,
+  ClusterInstance,
+  ClusterParameterGroup,
+  SubnetGroup,
+} from '@crossplane-models/provider-upjet-aws/rds.aws.m.upbound.io/v1beta1';
 import { DEFAULT_ENGINE_VERSION, DEFAULTS } from '../../apis/payment-platform.js';
 import { fromXr, selector, toXr } from '../patches.js';
 import { awsName, BASE_TAGS, Subsystem, withNewerFields } from '../subsystem.js';
@@ -9,6 +14,14 @@ const R = DEFAULTS.region;
 export const ENGINE = 'aurora-mysql';
 /** The four log exports of the seed design. */
 export const LOG_EXPORTS = ['audit', 'error', 'general', 'slowquery'];
+/** The parameter group family of Aurora MySQL 3. */
+export const PARAMETER_GROUP_FAMILY = 'aurora-mysql8.0';
+/** Cluster parameters: the Advanced Auditing events PCI 10.2 asks for, and TLS-only connections. */
+export const AUDIT_PARAMETERS = [
+  { name: 'server_audit_logging', value: '1' },
+  { name: 'server_audit_events', value: 'CONNECT,QUERY_DCL,QUERY_DDL' },
+  { name: 'require_secure_transport', value: 'ON' },
+];
 /** Instances pre-declared in the Composition; spec.parameters.database.instances picks how many exist. */
 export const MAX_DB_INSTANCES = 3;
 
@@ -36,6 +49,24 @@ export class Data extends Subsystem {
       name: { purpose: 'db' },
     });
 
+    // Audit logging (PCI 10.2.1) and TLS-only client connections (PCI 4.2.1) are cluster
+    // parameters: the log export alone ships an empty audit log.
+    this.add('db-cluster-parameter-group', {
+      role: 'db-cluster-parameter-group',
+      base: new ClusterParameterGroup({
+        spec: {
+          forProvider: {
+            region: R,
+            family: PARAMETER_GROUP_FAMILY,
+            description: 'Payment platform Aurora MySQL: audit logging, TLS only',
+            parameter: AUDIT_PARAMETERS.map((p) => ({ ...p, applyMethod: 'pending-reboot' })),
+            tags: { ...BASE_TAGS },
+          },
+        },
+      }),
+      name: { purpose: 'db-params' },
+    });
+
     this.add('db-cluster', {
       role: 'db-cluster',
       dataStore: true,
@@ -60,7 +91,10 @@ export class Data extends Subsystem {
               deletionProtection: true,
               skipFinalSnapshot: false,
               dbSubnetGroupNameSelector: selector('db-subnet-group'),
+              dbClusterParameterGroupNameSelector: selector('db-cluster-parameter-group'),
               vpcSecurityGroupIdSelector: selector('security-group-db'),
+              kmsKeyIdSelector: selector('kms-key-data'),
+              masterUserSecretKmsKeyIdSelector: selector('kms-key-data'),
               tags: { ...BASE_TAGS },
             },
             // The full engine version is set once: automatic minor upgrades move it afterwards, and
@@ -102,6 +136,9 @@ export class Data extends Subsystem {
               clusterIdentifierSelector: selector('db-cluster'),
               publiclyAccessible: false,
               autoMinorVersionUpgrade: true,
+              performanceInsightsEnabled: true,
+              performanceInsightsKmsKeyIdSelector: selector('kms-key-data'),
+              performanceInsightsRetentionPeriod: 7,
               copyTagsToSnapshot: true,
               promotionTier: n - 1,
               tags: { ...BASE_TAGS },

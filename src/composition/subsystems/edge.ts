@@ -1,11 +1,36 @@
 import type { Construct } from 'constructs';
 import { LB, LBListener, LBTargetGroup } from '@crossplane-models/provider-upjet-aws/elbv2.aws.m.upbound.io/v1beta1';
+import { Group } from '@crossplane-models/provider-upjet-aws/cloudwatchlogs.aws.m.upbound.io/v1beta1';
+import {
+  WebACL,
+  WebACLAssociation,
+  WebACLLoggingConfiguration,
+} from '@crossplane-models/provider-upjet-aws/wafv2.aws.m.upbound.io/v1beta1';
 import { DEFAULTS } from '../../apis/payment-platform.js';
 import { fromXr, selector, toXr, transform } from '../patches.js';
 import { BASE_TAGS, Subsystem } from '../subsystem.js';
-import { HAS_CERTIFICATE, NO_CERTIFICATE } from '../zones.js';
+import { HAS_CERTIFICATE, IS_PRODUCTION, NO_CERTIFICATE } from '../zones.js';
 
 const R = DEFAULTS.region;
+
+/** AWS managed rule groups of the web ACL (PCI 6.4.2): common exploits, known bad inputs (Log4j), SQL injection, IP reputation. */
+export const WAF_MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesCommonRuleSet',
+  'AWSManagedRulesKnownBadInputsRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+  'AWSManagedRulesAmazonIpReputationList',
+] as const;
+
+const wafRules = () =>
+  JSON.stringify(
+    WAF_MANAGED_RULE_GROUPS.map((name, i) => ({
+      Name: name,
+      Priority: i + 1,
+      OverrideAction: { None: {} },
+      Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } },
+      VisibilityConfig: { SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: name },
+    })),
+  );
 
 /**
  * The internet-facing Application Load Balancer on the public subnets, an `ip` target group with
@@ -32,6 +57,7 @@ export class Edge extends Subsystem {
             enableHttp2: true,
             idleTimeout: 60,
             enableDeletionProtection: false,
+            accessLogs: { enabled: true, prefix: 'alb', bucketSelector: selector('bucket-access-logs') },
             tags: { ...BASE_TAGS },
           },
         },
@@ -136,6 +162,62 @@ export class Edge extends Subsystem {
         fromXr('spec.parameters.loadBalancer.certificateArn', 'spec.forProvider.certificateArn'),
         fromXr('spec.parameters.loadBalancer.tlsPolicy', 'spec.forProvider.sslPolicy'),
       ],
+    });
+
+    // Production: a WAF web ACL with AWS managed rules in front of the ALB, logging to an
+    // encrypted log group kept 365 days (PCI 6.4.2, 10.2.1). Development may go without.
+    this.add('waf-web-acl', {
+      role: 'waf-web-acl',
+      includeWhen: IS_PRODUCTION,
+      base: new WebACL({
+        spec: {
+          forProvider: {
+            region: R,
+            scope: 'REGIONAL',
+            description: 'Payment platform ALB protection',
+            defaultAction: { allow: {} },
+            ruleJson: wafRules(),
+            visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'payment-platform' },
+            tags: { ...BASE_TAGS },
+          },
+        },
+      }),
+      name: { purpose: 'waf', to: 'spec.forProvider.name' },
+    });
+    this.add('waf-web-acl-association', {
+      role: 'waf-web-acl-association',
+      tagged: false,
+      includeWhen: IS_PRODUCTION,
+      base: new WebACLAssociation({
+        spec: {
+          forProvider: { region: R, resourceArnSelector: selector('load-balancer'), webAclArnSelector: selector('waf-web-acl') },
+        },
+      }),
+    });
+    this.add('waf-log-group', {
+      role: 'waf-log-group',
+      includeWhen: IS_PRODUCTION,
+      base: new Group({
+        spec: {
+          forProvider: { region: R, retentionInDays: 365, kmsKeyIdSelector: selector('kms-key-logs'), tags: { ...BASE_TAGS } },
+        },
+      }),
+      // WAF only logs to groups whose name starts with aws-waf-logs-.
+      name: { purpose: 'waf', prefix: 'aws-waf-logs-' },
+    });
+    this.add('waf-logging-configuration', {
+      role: 'waf-logging-configuration',
+      tagged: false,
+      includeWhen: IS_PRODUCTION,
+      base: new WebACLLoggingConfiguration({
+        spec: {
+          forProvider: {
+            region: R,
+            resourceArnSelector: selector('waf-web-acl'),
+            logDestinationConfigsSelector: selector('waf-log-group'),
+          },
+        },
+      }),
     });
   }
 }

@@ -5,3 +5,5 @@ export * from './data.js';
 export * from './edge.js';
 export * from './observability.js';
 export * from './endpoints.js';
+export * from './encryption.js';
+export * from './protection.js';

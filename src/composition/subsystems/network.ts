@@ -13,7 +13,10 @@ import {
   VPCEndpointRouteTableAssociation,
 } from '@crossplane-models/provider-upjet-aws/ec2.aws.m.upbound.io/v1beta1';
 import { DEFAULTS } from '../../apis/payment-platform.js';
-import { LABEL_ZONE } from '../../apis/constants.js';
+import { API_GROUP, LABEL_ZONE } from '../../apis/constants.js';
+import { elbLogPrincipalTransform } from './storage.js';
+
+const ANNOTATION_ELB_LOG_PRINCIPAL = `${API_GROUP}/elb-log-delivery-principal`;
 import { combineFromXr, fromXr, key, selector, toXr, transform } from '../patches.js';
 import { BASE_TAGS, Subsystem } from '../subsystem.js';
 import { NAT_PER_AZ, ZONE_SLOTS } from '../zones.js';
@@ -49,6 +52,12 @@ export class Network extends Subsystem {
         fromXr('spec.parameters.network.vpcCidr', 'spec.forProvider.cidrBlock'),
         toXr('status.atProvider.id', 'status.vpcId'),
         toXr('status.atProvider.ownerId', 'status.accountId'),
+        // The region's ALB log-delivery principal, carried on the VPC (which exists first) to the
+        // status, where the access-log bucket policy reads it.
+        fromXr('spec.parameters.region', `metadata.annotations${key(ANNOTATION_ELB_LOG_PRINCIPAL)}`, [
+          elbLogPrincipalTransform(),
+        ]),
+        toXr(`metadata.annotations${key(ANNOTATION_ELB_LOG_PRINCIPAL)}`, 'status.elbLogDeliveryPrincipal'),
       ],
     });
 

@@ -5,6 +5,7 @@ import { DEFAULTS } from '../../apis/payment-platform.js';
 import { fromXr, selector, toXr, type Patch } from '../patches.js';
 import { BASE_TAGS, Subsystem } from '../subsystem.js';
 import { dbClusterIdentifier } from './data.js';
+import { KEY_ARN_STATUS } from './encryption.js';
 import { HAS_ALARM_EMAIL } from '../zones.js';
 
 const R = DEFAULTS.region;
@@ -71,7 +72,11 @@ export class Observability extends Subsystem {
       role: 'alarm-topic',
       base: new Topic({ spec: { forProvider: { region: R, displayName: 'Payment platform alarms', tags: { ...BASE_TAGS } } } }),
       name: { purpose: 'alarms' },
-      patches: [toXr('status.atProvider.arn', 'status.alarmTopicArn')],
+      patches: [
+        // Never created unencrypted: waits for the alarms key (which CloudWatch may use).
+        fromXr(KEY_ARN_STATUS.alarms, 'spec.forProvider.kmsMasterKeyId', undefined, { fromFieldPath: 'Required' }),
+        toXr('status.atProvider.arn', 'status.alarmTopicArn'),
+      ],
     });
     this.add('alarm-topic-email', {
       role: 'alarm-topic-email',

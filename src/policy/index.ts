@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './controls.js';
+export * from './evaluate.js';
+export * from './report.js';
