@@ -33,6 +33,19 @@ test: build drift ## Unit tests: API, Composition, renderer, chart (helm lint/te
 	hack/tools.sh ensure helm
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
 
+.PHONY: tools
+tools: ## Build (or reuse from ~/.cache/payment-platform) the pinned Go tools: kube-apiserver, etcd, Crossplane CLI, functions, helm
+	hack/tools.sh ensure
+
+.PHONY: e2e
+e2e: build tools ## End-to-end suite against a throwaway kube-apiserver + etcd (started and stopped here)
+	scripts/ensure-lua.sh
+	hack/control-plane.sh run -- env NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects e2e --runInBand
+
+.PHONY: demo
+demo: build ## Local demo: control plane, chart, example claim, `kubectl get paymentplatforms`, crossplane render; tears down on exit
+	scripts/demo.sh
+
 .PHONY: lint
 lint: install ## Type-check and check formatting
 	npx tsc -p tsconfig.json --noEmit
@@ -41,3 +54,7 @@ lint: install ## Type-check and check formatting
 .PHONY: clean
 clean: ## Remove build output
 	rm -rf dist coverage
+
+.PHONY: scan
+scan: build ## checkov (pinned, cached) on the chart's objects and the production example as Terraform, with scan/exceptions.yaml
+	scripts/scan.sh

@@ -52,7 +52,7 @@ export const FUNCTIONS = {
   patchAndTransform: {
     name: 'function-patch-and-transform',
     package: 'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform',
-    version: 'v0.5.0',
+    version: 'v0.10.7',
     goModule: 'github.com/crossplane-contrib/function-patch-and-transform',
   },
   celFilter: {
@@ -64,8 +64,8 @@ export const FUNCTIONS = {
   autoReady: {
     name: 'function-auto-ready',
     package: 'xpkg.crossplane.io/crossplane-contrib/function-auto-ready',
-    version: 'v0.6.0',
-    goModule: 'github.com/crossplane-contrib/function-auto-ready',
+    version: 'v0.7.0',
+    goModule: 'github.com/crossplane/function-auto-ready',
   },
 } as const satisfies Record<string, PinnedPackage>;
 

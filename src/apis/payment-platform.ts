@@ -110,13 +110,27 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
             default: DEFAULTS.minCapacity,
             minimum: 0.5,
             maximum: 256,
-            multipleOf: 0.5,
+            'x-kubernetes-validations': [
+              {
+                // Not multipleOf: the API server checks an integer value such as 2 against a
+                // fractional multipleOf with an integer factor (0) and rejects it.
+                rule: 'self * 2.0 == double(int(self * 2.0))',
+                message: 'spec.parameters.database.minCapacity must be a multiple of 0.5 (Serverless v2 capacity steps)',
+              },
+            ],
           }),
           maxCapacity: num('Maximum Serverless v2 capacity in ACUs (steps of 0.5).', {
             default: DEFAULTS.maxCapacity,
             minimum: 1,
             maximum: 256,
-            multipleOf: 0.5,
+            'x-kubernetes-validations': [
+              {
+                // Not multipleOf: the API server checks an integer value such as 2 against a
+                // fractional multipleOf with an integer factor (0) and rejects it.
+                rule: 'self * 2.0 == double(int(self * 2.0))',
+                message: 'spec.parameters.database.maxCapacity must be a multiple of 0.5 (Serverless v2 capacity steps)',
+              },
+            ],
           }),
           instances: int('Number of `db.serverless` instances (the first is the writer).', {
             default: DEFAULTS.instances,

@@ -61,21 +61,22 @@ export const map = (description: string, values: JsonSchema, opts: Opts = {}): J
 });
 
 /**
- * Gives every object that has a defaulted descendant the default `{}`, so that a claim that
- * omits a whole section still gets every default: the API server defaults a field only when its
- * parent exists, and then applies the nested defaults top-down.
+ * Gives every object whose children have defaults a default made of those defaults, recursively,
+ * so that a claim that omits a whole section still gets every default. A plain `{}` would not
+ * do: the API server validates a default against the CEL rules of its object as it is, without
+ * applying the nested defaults first.
  */
 export function withNestedDefaults(schema: JsonSchema): JsonSchema {
   if (schema.type !== 'object' || !schema.properties) return schema;
   const properties: Record<string, JsonSchema> = {};
-  let anyDefault = false;
+  const defaults: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(schema.properties)) {
     const filled = withNestedDefaults(child);
     properties[key] = filled;
-    if (filled.default !== undefined) anyDefault = true;
+    if (filled.default !== undefined) defaults[key] = filled.default;
   }
   const result: JsonSchema = { ...schema, properties };
-  if (schema.default === undefined && anyDefault) result.default = {};
+  if (schema.default === undefined && Object.keys(defaults).length > 0) result.default = defaults;
   return result;
 }
 

@@ -9,6 +9,15 @@ describe('the chart on a blank API server (Crossplane and provider CRDs only)', 
   beforeAll(() => {
     requireCluster();
     ensureNamespace('crossplane-system');
+    // Blank as far as this chart is concerned, also when the suite runs twice on one server.
+    run(toolBin('helm'), [
+      'uninstall',
+      'payment-platform',
+      '--namespace',
+      'crossplane-system',
+      '--ignore-not-found',
+      '--wait=false',
+    ]);
   });
 
   test('helm install succeeds and every object is accepted', () => {

@@ -44,7 +44,10 @@ export function writeTmp(name: string, content: string): string {
 export function installXrdCrd(): string {
   const r = run(toolBin('crossplane'), ['xrd', 'convert', join(ROOT, 'crds', `${XRD_NAME}.yaml`)]);
   if (r.code !== 0) throw new Error(`crossplane xrd convert failed: ${r.stderr}`);
-  kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', '-'], r.stdout);
+  // Offline, the owner (the XRD, as Crossplane would create it) has no uid: drop the reference.
+  const crd = yaml.load(r.stdout) as { metadata: Record<string, unknown> };
+  delete crd.metadata.ownerReferences;
+  kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', '-'], dumpAll([crd]));
   kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', `crd/${XRD_NAME}`]);
   return r.stdout;
 }

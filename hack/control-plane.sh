@@ -1,0 +1,371 @@
+#!/usr/bin/env bash
+# A throwaway local control plane for end-to-end tests: etcd + kube-apiserver
+# on 127.0.0.1 (free ports), no controller-manager, no scheduler, with
+# Crossplane's and the listed provider CRDs installed (hack/tools.sh crds).
+#
+# Usage:
+#   hack/control-plane.sh start DIR              start in DIR (data, logs, certs, kubeconfig)
+#   hack/control-plane.sh stop DIR               stop what `start DIR` started
+#   hack/control-plane.sh restart-apiserver DIR  restart only kube-apiserver, same flags and port
+#   hack/control-plane.sh run -- CMD [ARGS...]   start in a temp dir, run CMD, always stop;
+#                                                exits with CMD's exit code
+#
+# DIR gets: kubeconfig (admin, group system:masters), kubeconfig-user (user
+# pp-user, no RBAC grants: bind roles to it to test least privilege), env
+# (`source DIR/env` exports KUBECONFIG and PP_* variables), pids, logs/.
+#
+# Environment: PP_CP_TIMEOUT (seconds to wait for readiness, default 90),
+# PP_CP_SKIP_CRDS=1 (install no CRDs), PP_CP_KEEP=1 (`run` keeps its temp dir),
+# PP_MANAGED_CRDS_LIST / PP_CACHE_DIR (passed to hack/tools.sh).
+set -euo pipefail
+
+HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TOOLS="${HACK_DIR}/tools.sh"
+TIMEOUT="${PP_CP_TIMEOUT:-90}"
+
+die() { echo "control-plane.sh: $*" >&2; exit 1; }
+log() { echo "control-plane.sh: $*" >&2; }
+
+usage() {
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
+  exit 2
+}
+
+abs_dir() {
+  mkdir -p "$1"
+  (cd "$1" && pwd)
+}
+
+now_ms() { date +%s%3N; }
+
+# port_in_use PORT: something accepts connections on 127.0.0.1:PORT.
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# free_ports N: N distinct ports that nothing listens on now.
+free_ports() {
+  local -a ports=()
+  local p
+  while (( ${#ports[@]} < $1 )); do
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+    [[ " ${ports[*]} " == *" $p "* ]] && continue
+    port_in_use "$p" && continue
+    ports+=("$p")
+  done
+  echo "${ports[@]}"
+}
+
+# alive PID DIR: PID runs and is one of ours (its command line names DIR).
+alive() {
+  [[ -n "$1" && -r "/proc/$1/cmdline" ]] || return 1
+  tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$2/"
+}
+
+pid_of() { # pid_of DIR NAME
+  [[ -f "$1/pids" ]] || return 0
+  awk -v n="$2" '$1 == n { print $2 }' "$1/pids"
+}
+
+set_pid() { # set_pid DIR NAME PID
+  local tmp="$1/pids.tmp"
+  { [[ ! -f "$1/pids" ]] || awk -v n="$2" '$1 != n' "$1/pids"; echo "$2 $3"; } >"$tmp"
+  mv -f "$tmp" "$1/pids"
+}
+
+# kill_wait PID DIR NAME: TERM, then KILL after 10 s.
+kill_wait() {
+  local pid="$1" i
+  alive "$pid" "$2" || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 100; i++)); do
+    alive "$pid" "$2" || return 0
+    sleep 0.1
+  done
+  log "$3 (pid ${pid}) did not stop after TERM; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    alive "$pid" "$2" || return 0
+    sleep 0.1
+  done
+  die "$3 (pid ${pid}) is still running"
+}
+
+log_tails() { # log_tails DIR
+  local f
+  for f in "$1"/logs/*.log; do
+    [[ -f "$f" ]] || continue
+    echo "----- last lines of ${f}" >&2
+    tail -n 25 "$f" >&2
+  done
+}
+
+make_pki() { # make_pki DIR
+  local pki="$1/pki"
+  [[ -f "${pki}/tokens.csv" ]] && return 0
+  mkdir -p "$pki"
+  chmod 0700 "$pki"
+  # Self-signed serving certificate for 127.0.0.1/localhost; it is also the
+  # CA that the kubeconfigs trust.
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "${pki}/apiserver.key" -out "${pki}/apiserver.crt" -days 30 \
+    -subj "/CN=kube-apiserver" \
+    -addext "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,IP:10.0.0.1" \
+    -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,digitalSignature,keyEncipherment,keyCertSign" \
+    -addext "extendedKeyUsage=serverAuth" 2>/dev/null
+  # Service-account token signing key pair.
+  openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "${pki}/sa.key" 2>/dev/null
+  openssl pkey -in "${pki}/sa.key" -pubout -out "${pki}/sa.pub"
+  # Static tokens: an admin in system:masters and an unprivileged user.
+  printf '%s,admin,admin,"system:masters"\n%s,pp-user,pp-user,"pp-users"\n' \
+    "$(openssl rand -hex 24)" "$(openssl rand -hex 24)" >"${pki}/tokens.csv"
+  chmod 0600 "${pki}"/*.key "${pki}/tokens.csv"
+}
+
+write_kubeconfig() { # write_kubeconfig FILE SERVER CA_FILE USER TOKEN
+  local ca
+  ca="$(base64 -w0 <"$3")"
+  cat >"$1" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: payment-platform-test
+  cluster:
+    server: $2
+    certificate-authority-data: ${ca}
+users:
+- name: $4
+  user:
+    token: $5
+contexts:
+- name: $4@payment-platform-test
+  context:
+    cluster: payment-platform-test
+    user: $4
+current-context: $4@payment-platform-test
+EOF
+  chmod 0600 "$1"
+}
+
+start_etcd() { # start_etcd DIR CLIENT_PORT PEER_PORT
+  local etcd
+  etcd="$("$TOOLS" bin etcd)"
+  "$etcd" --name pp --data-dir "$1/etcd" \
+    --listen-client-urls "http://127.0.0.1:$2" --advertise-client-urls "http://127.0.0.1:$2" \
+    --listen-peer-urls "http://127.0.0.1:$3" --initial-advertise-peer-urls "http://127.0.0.1:$3" \
+    --initial-cluster "pp=http://127.0.0.1:$3" --initial-cluster-state new \
+    --unsafe-no-fsync --log-level warn \
+    </dev/null >>"$1/logs/etcd.log" 2>&1 &
+  set_pid "$1" etcd "$!"
+}
+
+start_apiserver() { # start_apiserver DIR (flags from DIR/apiserver.args)
+  local apiserver
+  local -a args
+  apiserver="$("$TOOLS" bin kube-apiserver)"
+  mapfile -t args <"$1/apiserver.args"
+  "$apiserver" "${args[@]}" </dev/null >>"$1/logs/kube-apiserver.log" 2>&1 &
+  set_pid "$1" kube-apiserver "$!"
+}
+
+# wait_ready DIR: waits for /readyz while both processes live.
+wait_ready() {
+  local dir="$1" deadline kubectl name pid
+  kubectl="$("$TOOLS" bin kubectl)"
+  deadline=$((SECONDS + TIMEOUT))
+  while true; do
+    for name in etcd kube-apiserver; do
+      pid="$(pid_of "$dir" "$name")"
+      if ! alive "$pid" "$dir"; then
+        log_tails "$dir"
+        echo "control-plane.sh: ${name} exited during startup (logs in ${dir}/logs)" >&2
+        return 3
+      fi
+    done
+    if [[ "$("$kubectl" --kubeconfig "${dir}/kubeconfig" --request-timeout=5s get --raw /readyz 2>/dev/null)" == ok ]]; then
+      return 0
+    fi
+    if (( SECONDS >= deadline )); then
+      log_tails "$dir"
+      echo "control-plane.sh: kube-apiserver not ready after ${TIMEOUT} s (logs in ${dir}/logs)" >&2
+      return 4
+    fi
+    sleep 0.25
+  done
+}
+
+install_crds() { # install_crds DIR
+  local dir="$1" kubectl
+  [[ "${PP_CP_SKIP_CRDS:-}" != 1 ]] || return 0
+  kubectl="$("$TOOLS" bin kubectl)"
+  rm -rf "${dir}/crds"
+  "$TOOLS" crds "${dir}/crds"
+  "$kubectl" --kubeconfig "${dir}/kubeconfig" apply --server-side --force-conflicts \
+    --field-manager=pp-control-plane -f "${dir}/crds" >"${dir}/logs/crds-apply.log"
+  if ! "$kubectl" --kubeconfig "${dir}/kubeconfig" wait --for condition=Established \
+    --timeout="${TIMEOUT}s" -f "${dir}/crds" >>"${dir}/logs/crds-apply.log"; then
+    tail -n 20 "${dir}/logs/crds-apply.log" >&2
+    die "CRDs not Established within ${TIMEOUT} s"
+  fi
+  log "installed $(find "${dir}/crds" -name '*.yaml' | wc -l) CRD files"
+}
+
+running() { # running DIR: both processes of DIR are alive
+  alive "$(pid_of "$1" etcd)" "$1" && alive "$(pid_of "$1" kube-apiserver)" "$1"
+}
+
+cmd_start() {
+  (( $# == 1 )) || usage
+  local dir start_ms attempt rc etcd_port peer_port api_port server f kubectl
+  dir="$(abs_dir "$1")"
+  start_ms="$(now_ms)"
+  # Build (or find) the binaries before starting anything.
+  "$TOOLS" ensure kubernetes etcd >&2
+  kubectl="$("$TOOLS" bin kubectl)"
+
+  if running "$dir"; then
+    log "already running in ${dir} (source ${dir}/env)"
+    return 0
+  fi
+  # Whatever a previous start left behind is stopped and started afresh.
+  stop_all "$dir"
+  rm -rf "${dir}/etcd" "${dir}/logs" "${dir}/crds" "${dir}/pids"
+  mkdir -p "${dir}/logs"
+  make_pki "$dir"
+
+  for attempt in 1 2 3; do
+    read -r etcd_port peer_port api_port <<<"$(free_ports 3)"
+    server="https://127.0.0.1:${api_port}"
+    cat >"${dir}/apiserver.args" <<EOF
+--bind-address=127.0.0.1
+--advertise-address=127.0.0.1
+--secure-port=${api_port}
+--etcd-servers=http://127.0.0.1:${etcd_port}
+--tls-cert-file=${dir}/pki/apiserver.crt
+--tls-private-key-file=${dir}/pki/apiserver.key
+--token-auth-file=${dir}/pki/tokens.csv
+--authorization-mode=RBAC
+--service-account-issuer=https://kubernetes.default.svc.cluster.local
+--service-account-key-file=${dir}/pki/sa.pub
+--service-account-signing-key-file=${dir}/pki/sa.key
+--service-cluster-ip-range=10.0.0.0/24
+--allow-privileged=true
+--profiling=false
+--v=1
+EOF
+    write_kubeconfig "${dir}/kubeconfig" "$server" "${dir}/pki/apiserver.crt" admin \
+      "$(awk -F, '$2 == "admin" { print $1 }' "${dir}/pki/tokens.csv")"
+    write_kubeconfig "${dir}/kubeconfig-user" "$server" "${dir}/pki/apiserver.crt" pp-user \
+      "$(awk -F, '$2 == "pp-user" { print $1 }' "${dir}/pki/tokens.csv")"
+    cat >"${dir}/env" <<EOF
+export KUBECONFIG=${dir}/kubeconfig
+export PP_CP_DIR=${dir}
+export PP_KUBECONFIG_USER=${dir}/kubeconfig-user
+export PP_APISERVER_URL=${server}
+export PP_ETCD_URL=http://127.0.0.1:${etcd_port}
+export PP_KUBECTL=${kubectl}
+export PATH="${kubectl%/*}:\$PATH"
+EOF
+    start_etcd "$dir" "$etcd_port" "$peer_port"
+    start_apiserver "$dir"
+    rc=0
+    wait_ready "$dir" || rc=$?
+    (( rc != 0 )) || break
+    stop_all "$dir"
+    if (( rc == 3 )) && grep -qs 'address already in use' "${dir}"/logs/*.log && (( attempt < 3 )); then
+      log "port clash, retrying with other ports"
+      rm -rf "${dir}/etcd" "${dir}/pids"
+      for f in "${dir}"/logs/*.log; do mv -f "$f" "${f%.log}.attempt${attempt}"; done
+      continue
+    fi
+    die "start failed"
+  done
+  log "kube-apiserver ready at ${server} in $(( $(now_ms) - start_ms )) ms"
+  install_crds "$dir"
+  log "control plane ready in ${dir} in $(( $(now_ms) - start_ms )) ms (source ${dir}/env)"
+}
+
+stop_all() { # stop_all DIR
+  local dir="$1"
+  kill_wait "$(pid_of "$dir" kube-apiserver)" "$dir" kube-apiserver
+  kill_wait "$(pid_of "$dir" etcd)" "$dir" etcd
+  rm -f "${dir}/pids"
+}
+
+cmd_stop() {
+  (( $# == 1 )) || usage
+  [[ -d "$1" ]] || die "no such directory: $1"
+  local dir
+  dir="$(abs_dir "$1")"
+  stop_all "$dir"
+  log "stopped ${dir}"
+}
+
+cmd_restart_apiserver() {
+  (( $# == 1 )) || usage
+  local dir start_ms
+  dir="$(abs_dir "$1")"
+  [[ -f "${dir}/apiserver.args" ]] || die "${dir} has no control plane (run start first)"
+  alive "$(pid_of "$dir" etcd)" "$dir" || die "etcd of ${dir} is not running"
+  start_ms="$(now_ms)"
+  kill_wait "$(pid_of "$dir" kube-apiserver)" "$dir" kube-apiserver
+  start_apiserver "$dir"
+  wait_ready "$dir" || die "kube-apiserver did not come back"
+  log "kube-apiserver restarted in $(( $(now_ms) - start_ms )) ms"
+}
+
+RUN_DIR=""
+RUN_CHILD=""
+run_cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [[ -n "$RUN_CHILD" ]] && kill -0 "$RUN_CHILD" 2>/dev/null; then
+    kill -TERM "$RUN_CHILD" 2>/dev/null || true
+    wait "$RUN_CHILD" 2>/dev/null || true
+  fi
+  if [[ -n "$RUN_DIR" ]]; then
+    stop_all "$RUN_DIR" || true
+    if [[ "${PP_CP_KEEP:-}" == 1 ]]; then
+      log "kept ${RUN_DIR}"
+    else
+      rm -rf "$RUN_DIR"
+    fi
+  fi
+  exit "$rc"
+}
+
+cmd_run() {
+  [[ "${1:-}" == -- ]] && shift
+  (( $# >= 1 )) || usage
+  trap run_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/pp-control-plane.XXXXXX")"
+  cmd_start "$RUN_DIR"
+  # shellcheck disable=SC1091
+  source "${RUN_DIR}/env"
+  export KUBECONFIG PP_CP_DIR PP_KUBECONFIG_USER PP_APISERVER_URL PP_ETCD_URL PP_KUBECTL PATH
+  # In the background, so that a signal reaches the traps at once.
+  "$@" 0<&0 &
+  RUN_CHILD=$!
+  local rc=0
+  wait "$RUN_CHILD" || rc=$?
+  RUN_CHILD=""
+  exit "$rc"
+}
+
+main() {
+  (( $# >= 1 )) || usage
+  local cmd="$1"
+  shift
+  case "$cmd" in
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    restart-apiserver) cmd_restart_apiserver "$@" ;;
+    run) cmd_run "$@" ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"
