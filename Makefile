@@ -28,7 +28,7 @@ drift: build ## Fail if committed generated files differ from a fresh synth
 	node dist/src/main.js --check
 
 .PHONY: test
-test: build drift ## Unit tests: API, Composition, renderer, chart (helm lint/template), Argo CD health (Lua), drift
+test: build drift ## Unit tests: API, Composition, policy, renderer, CLI, chart (helm lint/template), Argo CD health (Lua), scan converter, drift
 	scripts/ensure-lua.sh
 	hack/tools.sh ensure helm
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
@@ -58,3 +58,10 @@ clean: ## Remove build output
 .PHONY: scan
 scan: build ## checkov (pinned, cached) on the chart's objects and the production example as Terraform, with scan/exceptions.yaml
 	scripts/scan.sh
+
+.PHONY: bench-render
+bench-render: build ## Benchmark offline render+validate per claim against the real `crossplane render`
+	hack/tools.sh ensure crossplane crossplane-core function-patch-and-transform function-cel-filter function-auto-ready
+	npx tsc --outDir dist --rootDir . --module NodeNext --moduleResolution NodeNext --target ES2022 --strict \
+	  --skipLibCheck --esModuleInterop --resolveJsonModule --types node --ignoreConfig bench/render-bench.ts
+	node dist/bench/render-bench.js

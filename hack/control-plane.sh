@@ -258,15 +258,16 @@ EOF
       "$(awk -F, '$2 == "admin" { print $1 }' "${dir}/pki/tokens.csv")"
     write_kubeconfig "${dir}/kubeconfig-user" "$server" "${dir}/pki/apiserver.crt" pp-user \
       "$(awk -F, '$2 == "pp-user" { print $1 }' "${dir}/pki/tokens.csv")"
-    cat >"${dir}/env" <<EOF
-export KUBECONFIG=${dir}/kubeconfig
-export PP_CP_DIR=${dir}
-export PP_KUBECONFIG_USER=${dir}/kubeconfig-user
-export PP_APISERVER_URL=${server}
-export PP_ETCD_URL=http://127.0.0.1:${etcd_port}
-export PP_KUBECTL=${kubectl}
-export PATH="${kubectl%/*}:\$PATH"
-EOF
+    {
+      printf 'export KUBECONFIG=%q\n' "${dir}/kubeconfig"
+      printf 'export PP_CP_DIR=%q\n' "$dir"
+      printf 'export PP_KUBECONFIG_USER=%q\n' "${dir}/kubeconfig-user"
+      printf 'export PP_APISERVER_URL=%q\n' "$server"
+      printf 'export PP_ETCD_URL=%q\n' "http://127.0.0.1:${etcd_port}"
+      printf 'export PP_KUBECTL=%q\n' "$kubectl"
+      # shellcheck disable=SC2016 # $PATH is for whoever sources env
+      printf 'export PATH=%q:"$PATH"\n' "${kubectl%/*}"
+    } >"${dir}/env"
     start_etcd "$dir" "$etcd_port" "$peer_port"
     start_apiserver "$dir"
     rc=0

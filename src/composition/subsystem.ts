@@ -64,6 +64,8 @@ export interface ComposedResourceProps {
   readonly tagged?: boolean;
   /** An AWS managed resource (gets region, provider config, management policies). @default true */
   readonly managed?: boolean;
+  /** The kind has `forProvider.region` (IAM kinds are global and have none). @default true */
+  readonly regional?: boolean;
   /** Holds data: never `Delete` in production (orphaned with the platform). @default false */
   readonly dataStore?: boolean;
 }
@@ -127,6 +129,7 @@ export abstract class Subsystem extends Construct {
     if (managed) {
       if (props.dataStore) patches.push(DATA_STORE_POLICIES);
       patches.push(patchSet(PATCH_SET_COMMON));
+      if (props.regional ?? true) patches.push(fromXr('spec.parameters.region', 'spec.forProvider.region'));
       if (props.tagged ?? true)
         patches.push(patchSet(PATCH_SET_TAGS), nameTag(props.zone ? `${props.role}-${props.zone}` : props.role));
     }
@@ -152,7 +155,6 @@ export function sharedPatchSets(): { name: string; patches: Patch[] }[] {
     {
       name: PATCH_SET_COMMON,
       patches: [
-        fromXr('spec.parameters.region', 'spec.forProvider.region'),
         fromXr('spec.parameters.providerConfigName', 'spec.providerConfigRef.name'),
         fromXr('spec.parameters.providerConfigKind', 'spec.providerConfigRef.kind'),
         fromXr('spec.parameters.managementPolicies', 'spec.managementPolicies'),

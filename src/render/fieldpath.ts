@@ -7,8 +7,14 @@ import { jsonClone } from '../paths.js';
 export type Segment = { field: string } | { index: number };
 
 export class FieldPathNotFound extends Error {
-  constructor(readonly path: string) {
+  readonly path: string;
+  constructor(path: string) {
+    // A missing field is an expected outcome (optional patches), thrown often: skip the stack.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${path}: no such field`);
+    Error.stackTraceLimit = limit;
+    this.path = path;
   }
 }
 

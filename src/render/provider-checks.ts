@@ -40,7 +40,12 @@ export const CEL_REQUIRED: Readonly<Record<string, readonly string[]>> = {
   SecurityGroupEgressRule: ['ipProtocol'],
   MetricAlarm: ['comparisonOperator', 'evaluationPeriods'],
   TopicSubscription: ['protocol', 'endpoint', 'topicArn'],
+  Role: ['assumeRolePolicy'],
+  RolePolicyAttachment: [],
 };
+
+/** IAM is global: its kinds have no forProvider.region; every other AWS kind requires one. */
+export const isRegional = (r: Obj): boolean => !String(r.apiVersion).startsWith('iam.');
 
 /** True for managed resources of provider-upjet-aws's namespaced (`.m.`) API groups. */
 export const isAwsManaged = (r: Obj): boolean => String(r.apiVersion).includes('.aws.m.upbound.io/');
@@ -56,7 +61,7 @@ export function checkCelRequired(resources: readonly NamedResource[]): ResourceF
   for (const { name, resource } of resources) {
     if (!isAwsManaged(resource)) continue;
     const fp = forProvider(resource);
-    for (const field of ['region', ...(CEL_REQUIRED[String(resource.kind)] ?? [])]) {
+    for (const field of [...(isRegional(resource) ? ['region'] : []), ...(CEL_REQUIRED[String(resource.kind)] ?? [])]) {
       if (field in fp || `${field}Selector` in fp || `${field}Ref` in fp) continue;
       out.push({
         resource: name,

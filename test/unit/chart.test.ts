@@ -35,7 +35,7 @@ describe('the Helm chart', () => {
         .sort(),
     );
     expect(byKind('Provider').sort()).toEqual(
-      ['cloudwatch', 'cloudwatchlogs', 'ec2', 'elbv2', 'kms', 'rds', 's3', 'sns', 'wafv2'].map((s) => `provider-aws-${s}`),
+      ['cloudwatch', 'cloudwatchlogs', 'ec2', 'elbv2', 'iam', 'kms', 'rds', 's3', 'sns', 'wafv2'].map((s) => `provider-aws-${s}`),
     );
     expect(byKind('ManagedResourceActivationPolicy')).toHaveLength(1);
     expect(byKind('ClusterRole')).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { isRegional } from '../../src/render/provider-checks.js';
 import { LABEL_ROLE } from '../../src/apis/constants.js';
 import { getField } from '../../src/render/fieldpath.js';
 import { checkSelectors } from '../../src/render/selectors.js';
@@ -42,7 +43,7 @@ describe.each(validClaims().map((c) => [c.file, c.claim] as const))('rendering %
   test('region, provider config, tags and labels reach every managed resource', () => {
     const p = (final.xr.spec as Obj).parameters as Obj;
     for (const { name, resource } of managed) {
-      expect([name, fp(resource).region]).toEqual([name, p.region]);
+      expect([name, fp(resource).region]).toEqual([name, isRegional(resource) ? p.region : undefined]);
       expect([name, (resource.spec as Obj).providerConfigRef]).toEqual([
         name,
         { name: p.providerConfigName, kind: p.providerConfigKind },

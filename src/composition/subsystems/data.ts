@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import { Role, RolePolicyAttachment } from '@crossplane-models/provider-upjet-aws/iam.aws.m.upbound.io/v1beta1';
 import {
   Cluster,
   ClusterInstance,
@@ -123,6 +124,38 @@ export class Data extends Subsystem {
       ],
     });
 
+    // Enhanced Monitoring (OS metrics every 60 s) needs a role RDS can assume.
+    this.add('db-monitoring-role', {
+      role: 'db-monitoring-role',
+      regional: false,
+      base: new Role({
+        spec: {
+          forProvider: {
+            description: 'Payment platform: RDS Enhanced Monitoring',
+            assumeRolePolicy: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+            }),
+            tags: { ...BASE_TAGS },
+          },
+        },
+      }),
+      name: { purpose: 'rds-monitoring' },
+    });
+    this.add('db-monitoring-role-policy', {
+      role: 'db-monitoring-role-policy',
+      regional: false,
+      tagged: false,
+      base: new RolePolicyAttachment({
+        spec: {
+          forProvider: {
+            policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+            roleSelector: selector('db-monitoring-role'),
+          },
+        },
+      }),
+    });
+
     for (let n = 1; n <= MAX_DB_INSTANCES; n++) {
       this.add(`db-instance-${n}`, {
         role: 'db-instance',
@@ -139,6 +172,8 @@ export class Data extends Subsystem {
               performanceInsightsEnabled: true,
               performanceInsightsKmsKeyIdSelector: selector('kms-key-data'),
               performanceInsightsRetentionPeriod: 7,
+              monitoringInterval: 60,
+              monitoringRoleArnSelector: selector('db-monitoring-role'),
               copyTagsToSnapshot: true,
               promotionTier: n - 1,
               tags: { ...BASE_TAGS },

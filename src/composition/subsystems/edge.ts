@@ -13,12 +13,13 @@ import { HAS_CERTIFICATE, IS_PRODUCTION, NO_CERTIFICATE } from '../zones.js';
 
 const R = DEFAULTS.region;
 
-/** AWS managed rule groups of the web ACL (PCI 6.4.2): common exploits, known bad inputs (Log4j), SQL injection, IP reputation. */
+/** AWS managed rule groups of the web ACL (PCI 6.4.2): common exploits, known bad inputs (Log4j), SQL injection, IP reputation, anonymizing proxies. */
 export const WAF_MANAGED_RULE_GROUPS = [
   'AWSManagedRulesCommonRuleSet',
   'AWSManagedRulesKnownBadInputsRuleSet',
   'AWSManagedRulesSQLiRuleSet',
   'AWSManagedRulesAmazonIpReputationList',
+  'AWSManagedRulesAnonymousIpList',
 ] as const;
 
 const wafRules = () =>

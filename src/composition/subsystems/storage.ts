@@ -122,8 +122,8 @@ interface BucketSpec {
   /** The XR status fields the policy needs, in %[n]s order after the bucket ARN. */
   readonly policyInputs: string[];
   readonly statements: object[];
-  /** Log retention lifecycle. */
-  readonly lifecycle?: boolean;
+  /** Lifecycle: `logs` expire after the retention period; `data` only expires old versions. */
+  readonly lifecycle?: 'logs' | 'data';
   /** Server access logs to the access-log bucket. */
   readonly accessLogged?: boolean;
   /** Object Lock (production). */
@@ -146,6 +146,7 @@ export class Storage extends Subsystem {
       policyInputs: [],
       statements: [DENY_INSECURE_TRANSPORT],
       accessLogged: true,
+      lifecycle: 'data',
     },
     {
       id: 'flow-logs',
@@ -153,7 +154,7 @@ export class Storage extends Subsystem {
       sse: 'kms',
       policyInputs: ['status.accountId'],
       statements: [DENY_INSECURE_TRANSPORT, ...FLOW_LOG_DELIVERY],
-      lifecycle: true,
+      lifecycle: 'logs',
       accessLogged: true,
       objectLock: true,
     },
@@ -163,7 +164,7 @@ export class Storage extends Subsystem {
       sse: 'AES256',
       policyInputs: ['status.accountId', 'status.elbLogDeliveryPrincipal'],
       statements: [DENY_INSECURE_TRANSPORT, ...ACCESS_LOG_DELIVERY],
-      lifecycle: true,
+      lifecycle: 'logs',
     },
   ];
 
@@ -280,6 +281,7 @@ export class Storage extends Subsystem {
         });
       }
       if (b.lifecycle) {
+        const logs = b.lifecycle === 'logs';
         this.add(`${role}-lifecycle`, {
           role: `${role}-lifecycle`,
           tagged: false,
@@ -290,18 +292,20 @@ export class Storage extends Subsystem {
                 bucketSelector: bucket,
                 rule: [
                   {
-                    id: 'retain-then-expire',
+                    id: logs ? 'retain-then-expire' : 'expire-old-versions',
                     status: 'Enabled',
                     filter: [{ prefix: '' }],
-                    expiration: [{ days: DEFAULTS.logRetentionDays }],
-                    noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+                    ...(logs ? { expiration: [{ days: DEFAULTS.logRetentionDays }] } : {}),
+                    noncurrentVersionExpiration: [{ noncurrentDays: logs ? 30 : 90 }],
                     abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
                   },
                 ],
               },
             },
           }),
-          patches: [fromXr('spec.parameters.storage.logRetentionDays', 'spec.forProvider.rule[0].expiration[0].days')],
+          patches: logs
+            ? [fromXr('spec.parameters.storage.logRetentionDays', 'spec.forProvider.rule[0].expiration[0].days')]
+            : [],
         });
       }
       if (b.objectLock) {

@@ -1,0 +1,127 @@
+/**
+ * Reading a PaymentPlatform and its composed resources from the API server through
+ * `@kubernetes/client-node` (kubeconfig as kubectl finds it: $KUBECONFIG, ~/.kube/config, or the
+ * in-cluster service account).
+ */
+import { ApiException, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import { API_GROUP_VERSION, KIND } from '../../apis/constants.js';
+import { CliError } from '../errors.js';
+import type { Fetched, ResourceRef } from './model.js';
+import { resourceRefsOf } from './model.js';
+
+type Obj = Record<string, unknown>;
+
+/** What `status` and `report` read from a cluster; tests may pass a fake. */
+export interface Cluster {
+  /** The namespace of the current kubeconfig context (`default` when it names none). */
+  readonly defaultNamespace: string;
+  /** The PaymentPlatform, or undefined when there is none of that name. */
+  getPlatform(namespace: string, name: string): Promise<Obj | undefined>;
+  /** A composed resource, or undefined when it does not exist. */
+  getResource(ref: ResourceRef, namespace: string): Promise<Obj | undefined>;
+}
+
+const apiMessage = (e: ApiException<unknown>): string => {
+  const body = e.body;
+  if (typeof body === 'string' && body !== '') {
+    try {
+      const parsed = JSON.parse(body) as { message?: unknown };
+      if (typeof parsed.message === 'string') return parsed.message;
+    } catch {
+      return body;
+    }
+  }
+  const message = (body as { message?: unknown } | null | undefined)?.message;
+  return typeof message === 'string' ? message : `HTTP ${e.code}`;
+};
+
+/** A client-node error as a CliError that names the server and the object. */
+function explain(e: unknown, what: string, server: string): CliError {
+  if (e instanceof ApiException) {
+    const code = (e as ApiException<unknown>).code;
+    if (code === 401 || code === 403)
+      return new CliError(`cannot read ${what}: ${code === 401 ? 'unauthorized' : 'forbidden'}: ${apiMessage(e)}`, { cause: e });
+    return new CliError(`cannot read ${what}: ${apiMessage(e)} (HTTP ${code})`, { cause: e });
+  }
+  const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
+  const code = err.code ?? err.cause?.code;
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'ETIMEDOUT' ||
+    code === 'ECONNRESET' ||
+    /fetch failed|ECONNREFUSED/.test(err.message)
+  )
+    return new CliError(`cannot reach the API server at ${server}: ${code ?? err.cause?.message ?? err.message}`, { cause: e });
+  return new CliError(`cannot read ${what}: ${err.message}`, { cause: e });
+}
+
+const isNotFound = (e: unknown): boolean => e instanceof ApiException && (e as ApiException<unknown>).code === 404;
+const isDiscovery = (e: unknown): boolean => e instanceof Error && e.message.startsWith('Failed to fetch resource metadata');
+
+/** A Cluster on the kubeconfig of the environment (as kubectl would use). */
+export function connect(): Cluster {
+  const kc = new KubeConfig();
+  try {
+    kc.loadFromDefault();
+  } catch (e) {
+    throw new CliError(`cannot load a kubeconfig: ${(e as Error).message}`, { cause: e });
+  }
+  const server = kc.getCurrentCluster()?.server ?? '(no cluster in the kubeconfig)';
+  const context = kc.getContextObject(kc.getCurrentContext());
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const read = async (header: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace: string;
+  }): Promise<Obj | undefined> => {
+    const what = `${header.kind} ${header.namespace}/${header.name}`;
+    try {
+      const o = await api.read<KubernetesObject>({
+        apiVersion: header.apiVersion,
+        kind: header.kind,
+        metadata: { name: header.name, namespace: header.namespace },
+      });
+      return o as unknown as Obj;
+    } catch (e) {
+      if (isNotFound(e) && !isDiscovery(e)) return undefined;
+      if (isNotFound(e) || (e instanceof Error && e.message.startsWith('Unrecognized API version and kind')))
+        throw new CliError(
+          `the API server at ${server} does not serve ${header.apiVersion} ${header.kind} (is its CRD installed?)`,
+          {
+            cause: e,
+          },
+        );
+      throw explain(e, what, server);
+    }
+  };
+  return {
+    defaultNamespace: context?.namespace ?? 'default',
+    getPlatform: (namespace, name) => read({ apiVersion: API_GROUP_VERSION, kind: KIND, name, namespace }),
+    getResource: (ref, namespace) => read({ ...ref, namespace: ref.namespace ?? namespace }),
+  };
+}
+
+/** The PaymentPlatform and every composed resource it references, fetched in parallel. */
+export async function fetchPlatform(
+  cluster: Cluster,
+  namespace: string,
+  name: string,
+): Promise<{ xr: Obj; fetched: Fetched[] } | undefined> {
+  const xr = await cluster.getPlatform(namespace, name);
+  if (!xr) return undefined;
+  const refs = resourceRefsOf(xr);
+  const fetched = await Promise.all(
+    refs.map(async (ref): Promise<Fetched> => {
+      try {
+        return { ref, object: await cluster.getResource(ref, namespace) };
+      } catch (e) {
+        // One unreadable resource (its CRD missing, RBAC) is shown as a problem, not a crash.
+        if (e instanceof CliError) return { ref, object: undefined, error: e.message };
+        throw e;
+      }
+    }),
+  );
+  return { xr, fetched };
+}
