@@ -196,19 +196,35 @@ wait_ready() {
 }
 
 install_crds() { # install_crds DIR
-  local dir="$1" kubectl
+  local dir="$1" kubectl deadline pending tmpl
+  local -a names
   [[ "${PP_CP_SKIP_CRDS:-}" != 1 ]] || return 0
   kubectl="$("$TOOLS" bin kubectl)"
   rm -rf "${dir}/crds"
   "$TOOLS" crds "${dir}/crds"
-  "$kubectl" --kubeconfig "${dir}/kubeconfig" apply --server-side --force-conflicts \
-    --field-manager=pp-control-plane -f "${dir}/crds" >"${dir}/logs/crds-apply.log"
-  if ! "$kubectl" --kubeconfig "${dir}/kubeconfig" wait --for condition=Established \
-    --timeout="${TIMEOUT}s" -f "${dir}/crds" >>"${dir}/logs/crds-apply.log"; then
+  if ! "$kubectl" --kubeconfig "${dir}/kubeconfig" apply --server-side --force-conflicts \
+    --field-manager=pp-control-plane -f "${dir}/crds" -o name >"${dir}/crds.applied" 2>"${dir}/logs/crds-apply.log"; then
     tail -n 20 "${dir}/logs/crds-apply.log" >&2
-    die "CRDs not Established within ${TIMEOUT} s"
+    die "applying the CRDs failed (logs in ${dir}/logs)"
   fi
-  log "installed $(find "${dir}/crds" -name '*.yaml' | wc -l) CRD files"
+  mapfile -t names <"${dir}/crds.applied"
+  (( ${#names[@]} > 0 )) || die "no CRDs were applied"
+  printf '%s\n' "${names[@]##*/}" >"${dir}/crds.applied"
+  # One list call per round (`kubectl wait`/`get NAME...` fetch the large CRDs
+  # one by one, which costs seconds).
+  tmpl='{{range .items}}{{.metadata.name}}{{range .status.conditions}}{{if eq .type "Established"}} {{.status}}{{end}}{{end}}{{"\n"}}{{end}}'
+  deadline=$((SECONDS + TIMEOUT))
+  while true; do
+    pending="$({ "$kubectl" --kubeconfig "${dir}/kubeconfig" get crd -o go-template="${tmpl}" || true; } |
+      awk 'NR == FNR { want[$1] = 1; next } $2 == "True" { delete want[$1] } END { for (n in want) print n }' \
+        "${dir}/crds.applied" -)"
+    [[ -n "$pending" ]] || break
+    if (( SECONDS >= deadline )); then
+      die "CRDs not Established within ${TIMEOUT} s: $(echo "$pending" | tr '\n' ' ')"
+    fi
+    sleep 0.2
+  done
+  log "installed ${#names[@]} CRDs"
 }
 
 running() { # running DIR: both processes of DIR are alive
