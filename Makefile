@@ -65,3 +65,15 @@ bench-render: build ## Benchmark offline render+validate per claim against the r
 	npx tsc --outDir dist --rootDir . --module NodeNext --moduleResolution NodeNext --target ES2022 --strict \
 	  --skipLibCheck --esModuleInterop --resolveJsonModule --types node --ignoreConfig bench/render-bench.ts
 	node dist/bench/render-bench.js
+
+.PHONY: test-operator
+test-operator: build ## Operator tests: unit suites, then e2e suites on their own real API servers
+	hack/tools.sh ensure kubernetes etcd crossplane helm
+	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit/operator test/unit/chart --selectProjects unit
+	NODE_OPTIONS=--experimental-vm-modules npx jest test/e2e/operator --selectProjects e2e
+
+.PHONY: bench-operator
+bench-operator: build ## Operator benchmark on a real API server (N=100 and 1,000 platforms); writes docs/operator.md
+	hack/tools.sh ensure kubernetes etcd crossplane
+	npx tsc -p bench/tsconfig.json
+	node dist/bench/operator-bench.js

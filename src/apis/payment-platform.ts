@@ -4,6 +4,7 @@
  * these definitions.
  */
 import { MAX_NAME_LENGTH } from './constants.js';
+import { HEALTH_STATUS_SCHEMA } from './health.js';
 import { arr, bool, int, map, num, obj, str, withNestedDefaults, type JsonSchema, type ValidationRule } from './schema.js';
 
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
@@ -354,6 +355,7 @@ export const statusSchema: JsonSchema = obj('Outputs of the platform, filled as 
   accessLogsBucketArn: str('ARN of the access-log bucket.'),
   alarmsKeyArn: str('ARN of the KMS key that encrypts the alarm topic.'),
   elbLogDeliveryPrincipal: str('Internal: the IAM principal that delivers ALB access logs in this region (JSON).'),
+  health: HEALTH_STATUS_SCHEMA,
 });
 
 /** Rules on the whole object (Crossplane >= v2.2 keeps root-level rules; see constants). */
@@ -384,5 +386,6 @@ export const printerColumns: readonly PrinterColumn[] = [
   { name: 'ENV', type: 'string', jsonPath: '.spec.parameters.environment' },
   { name: 'ALB', type: 'string', jsonPath: '.status.albDnsName' },
   { name: 'DB-ENDPOINT', type: 'string', jsonPath: '.status.dbEndpoint' },
+  { name: 'HEALTH', type: 'string', jsonPath: '.status.health.summary', priority: 1 },
   { name: 'REGION', type: 'string', jsonPath: '.spec.parameters.region', priority: 1 },
 ];

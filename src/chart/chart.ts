@@ -18,6 +18,7 @@ import {
 } from '../apis/constants.js';
 import type { ComposedResource } from '../composition/subsystem.js';
 import { managedKinds, providerServices } from './kinds.js';
+import { operatorManifests, operatorTemplate } from './operator.js';
 import { valuesSchemaJson, valuesTable, valuesYaml } from './values.js';
 
 export const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
@@ -184,6 +185,11 @@ export function chartFiles(inputs: ChartInputs): Record<string, string> {
     'templates/xrd.yaml': template([withMeta(inputs.xrd, 'api', WAVES.api)]),
     'templates/composition.yaml': template([withMeta(inputs.composition, 'composition', WAVES.composition)]),
     'templates/provider-config.yaml': providerConfigYaml,
+    'templates/operator.yaml': operatorTemplate(
+      operatorManifests(inputs.resources).map((o) => withMeta(o, 'operator', WAVES.composition)),
+      GENERATED,
+      dump,
+    ),
   };
 }
 

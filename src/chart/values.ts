@@ -3,7 +3,7 @@
  * values.schema.json (strict: unknown keys fail) and the values table of the chart README are
  * all generated from this tree.
  */
-import { FUNCTIONS, PROVIDER_AWS_REGISTRY, PROVIDER_AWS_VERSION } from '../apis/constants.js';
+import { CHART_VERSION, FUNCTIONS, PROVIDER_AWS_REGISTRY, PROVIDER_AWS_VERSION } from '../apis/constants.js';
 import type { JsonSchema } from '../apis/schema.js';
 
 export interface ValueNode {
@@ -63,6 +63,58 @@ export const VALUES: Readonly<Record<string, ValueNode>> = {
         name: leaf('Name of the Secret.', 'aws-credentials', { type: 'string' }),
         key: leaf('Key in the Secret.', 'credentials', { type: 'string' }),
       }),
+    },
+  ),
+  operator: group(
+    'The payment-platform operator: health roll-up of every PaymentPlatform (Events, metrics, status.health), live PCI compliance and the hot-loop guard. Two replicas, one active (leader election on a Lease).',
+    {
+      enabled: leaf(
+        'Deploy the operator (needs its image: build the Dockerfile and push it where the cluster can pull it).',
+        false,
+        { type: 'boolean' },
+      ),
+      image: group('The operator image (Dockerfile at the repository root).', {
+        repository: leaf('Image repository.', 'ghcr.io/payment-platform/payment-platform-operator', {
+          type: 'string',
+          minLength: 1,
+        }),
+        tag: leaf('Image tag.', CHART_VERSION, { type: 'string', minLength: 1 }),
+        pullPolicy: leaf('Image pull policy.', 'IfNotPresent', { type: 'string', enum: ['Always', 'IfNotPresent', 'Never'] }),
+      }),
+      replicas: leaf('Replicas (one leads, the others stand by).', 2, { type: 'integer', minimum: 1, maximum: 5 }),
+      logLevel: leaf('Log level of the JSON logs.', 'info', {
+        type: 'string',
+        enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
+      }),
+      workers: leaf('PaymentPlatforms evaluated concurrently.', 4, { type: 'integer', minimum: 1, maximum: 64 }),
+      hotLoop: group('The hot-loop guard: a managed resource that changes faster than this has not converged.', {
+        maxUpdates: leaf('Changes of one managed resource within the window that make a hot loop.', 30, {
+          type: 'integer',
+          minimum: 2,
+        }),
+        window: leaf('The sliding window (Go-style duration: 30s, 2m).', '60s', {
+          type: 'string',
+          pattern: '^[0-9]+(ms|s|m|h)$',
+        }),
+        pause: leaf(
+          'Opt-in: annotate a hot-looping managed resource crossplane.io/paused="true" (grants the operator patch on managed resources).',
+          false,
+          { type: 'boolean' },
+        ),
+      }),
+      nodeOptions: leaf(
+        'NODE_OPTIONS of the operator: the V8 heap cap keeps the resident memory near the live data (without it V8 sizes the heap from the node, not the pod). Keep max-old-space-size well under memoryLimit.',
+        '--max-old-space-size=256 --max-semi-space-size=4',
+        { type: 'string' },
+      ),
+      resources: group(
+        'Container resources (the operator caches every composed resource; see docs/operator.md for measured memory).',
+        {
+          cpuRequest: leaf('CPU request.', '100m', { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?m?$' }),
+          memoryRequest: leaf('Memory request.', '256Mi', { type: 'string', pattern: '^[0-9]+(Ki|Mi|Gi)$' }),
+          memoryLimit: leaf('Memory limit.', '512Mi', { type: 'string', pattern: '^[0-9]+(Ki|Mi|Gi)$' }),
+        },
+      ),
     },
   ),
 };

@@ -1,7 +1,8 @@
 import yaml from 'js-yaml';
 import { join } from 'node:path';
-import { CHART_NAME, COMPOSITION_NAME, FUNCTIONS, XRD_NAME } from '../../src/apis/constants.js';
+import { API_GROUP, CHART_NAME, COMPOSITION_NAME, FUNCTIONS, XRD_NAME } from '../../src/apis/constants.js';
 import { managedKinds } from '../../src/chart/kinds.js';
+import { composedKinds, formatKind } from '../../src/operator/kinds.js';
 import { synth } from '../../src/synth.js';
 import { ROOT } from '../helpers.js';
 import { run, toolBin } from '../support/tools.js';
@@ -121,5 +122,118 @@ describe('generated files', () => {
       })
       .map(([p]) => p);
     expect(drift).toEqual([]);
+  });
+});
+
+describe('the operator in the chart (operator.enabled)', () => {
+  const operatorObjs = (...args: string[]): Obj[] =>
+    template('--set', 'operator.enabled=true', ...args).filter(
+      (o) => ((o.metadata as Obj).labels as Obj)['app.kubernetes.io/component'] === 'operator',
+    );
+  const byKind = (objs: Obj[], kind: string): Obj[] => objs.filter((o) => o.kind === kind);
+  type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+
+  test('off by default; on: ServiceAccount, RBAC, Deployment, PodDisruptionBudget and metrics Service', () => {
+    expect(template().filter((o) => ((o.metadata as Obj).labels as Obj)['app.kubernetes.io/component'] === 'operator')).toEqual(
+      [],
+    );
+    const objs = operatorObjs();
+    expect(objs.map((o) => o.kind).sort()).toEqual(
+      [
+        'ClusterRole',
+        'ClusterRoleBinding',
+        'Deployment',
+        'PodDisruptionBudget',
+        'Role',
+        'RoleBinding',
+        'Service',
+        'ServiceAccount',
+      ].sort(),
+    );
+    for (const o of objs.filter((x) => !String(x.kind).startsWith('Cluster')))
+      expect((o.metadata as Obj).namespace).toBe('crossplane-system');
+  });
+
+  test('least privilege: reads the watched kinds, applies status, writes Events and its Lease; no Secrets, no wildcards', () => {
+    const [role] = byKind(operatorObjs(), 'ClusterRole');
+    const rules = role.rules as Rule[];
+    const all = JSON.stringify(rules);
+    expect(all).not.toContain('*');
+    expect(all).not.toMatch(/secrets/);
+    const { managed, policy } = composedKinds(synth().compositionConstruct.resources);
+    for (const k of [...managed, ...policy]) {
+      const rule = rules.find((r) => r.apiGroups.includes(k.group) && r.resources.includes(k.plural));
+      expect([k.kind, rule?.verbs]).toEqual([k.kind, ['get', 'list', 'watch']]);
+    }
+    expect(rules).toContainEqual({ apiGroups: [API_GROUP], resources: ['paymentplatforms/status'], verbs: ['patch'] });
+    expect(rules).toContainEqual({ apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] });
+    const [lease] = byKind(operatorObjs(), 'Role');
+    expect(lease.rules).toEqual([
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      {
+        apiGroups: ['coordination.k8s.io'],
+        resourceNames: ['payment-platform-operator'],
+        resources: ['leases'],
+        verbs: ['get', 'list', 'watch', 'update'],
+      },
+    ]);
+    // patch on managed resources only with the hot-loop pause opt-in, and never on Usages
+    const paused = byKind(operatorObjs('--set', 'operator.hotLoop.pause=true'), 'ClusterRole')[0].rules as Rule[];
+    for (const k of managed)
+      expect(paused.find((r) => r.resources.includes(k.plural))?.verbs).toEqual(['get', 'list', 'watch', 'patch']);
+    expect(paused.find((r) => r.resources.includes('usages'))?.verbs).toEqual(['get', 'list', 'watch']);
+  });
+
+  test('the Deployment is hardened, probed, sized and configured from values', () => {
+    const [dep] = byKind(operatorObjs('--set', 'operator.logLevel=debug', '--set', 'operator.hotLoop.pause=true'), 'Deployment');
+    const spec = dep.spec as Obj;
+    expect(spec.replicas).toBe(2);
+    const pod = (spec.template as Obj).spec as Obj;
+    expect(pod.serviceAccountName).toBe('payment-platform-operator');
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    const [c] = pod.containers as Obj[];
+    expect(c.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsGroup: 65532,
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect((c.livenessProbe as Obj).httpGet).toMatchObject({ path: '/healthz', port: 8080 });
+    expect((c.readinessProbe as Obj).httpGet).toMatchObject({ path: '/readyz', port: 8080 });
+    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } });
+    expect(c.image).toBe('ghcr.io/payment-platform/payment-platform-operator:0.1.0');
+    const args = c.args as string[];
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '--log-level=debug',
+        '--hot-loop-pause=true',
+        '--lease-name=payment-platform-operator',
+        '--port=8080',
+      ]),
+    );
+    const { managed, policy } = composedKinds(synth().compositionConstruct.resources);
+    expect(args).toContain(`--kinds=${managed.map(formatKind).join(',')}`);
+    expect(args).toContain(`--policy-kinds=${policy.map(formatKind).join(',')}`);
+    expect((c.env as Obj[]).map((e) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'NODE_OPTIONS']);
+    expect((c.env as Obj[])[2].value).toBe('--max-old-space-size=256 --max-semi-space-size=4');
+    const [pdb] = byKind(operatorObjs(), 'PodDisruptionBudget');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: spec.selector as Obj });
+    const [svc] = byKind(operatorObjs(), 'Service');
+    expect((svc.spec as Obj).ports).toEqual([expect.objectContaining({ name: 'metrics', port: 8080, targetPort: 8080 })]);
+  });
+
+  test('values.schema.json rejects bad operator values', () => {
+    for (const bad of ['operator.logLevel=loud', 'operator.replicas=0', 'operator.hotLoop.window=soon', 'operator.typo=1']) {
+      const r = run(toolBin('helm'), ['template', 'pp', chart, '--set', 'operator.enabled=true', '--set', bad]);
+      expect([bad, r.code]).not.toEqual([bad, 0]);
+    }
   });
 });
