@@ -1,4 +1,4 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../../src/cli/args.js';
@@ -7,6 +7,7 @@ import { styleFor } from '../../src/cli/io.js';
 import { cli } from './cli-harness.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'pp-cli-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 const tmpFile = (name: string, text: string): string => {
   const f = join(TMP, name);
   writeFileSync(f, text);
