@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import yaml from 'js-yaml';
 import { CHART_NAME } from '../apis/constants.js';
 import { packageRoot } from '../paths.js';
-import { observe, renderSteadyState } from '../render/steady-state.js';
+import { renderSteadyState } from '../render/steady-state.js';
 import { runCheckov, type CheckovReport, type CheckResult } from './checkov.js';
 import { judge, loadExceptions, type Judgement, type ScanException } from './exceptions.js';
 import { toHcl } from './hcl.js';
@@ -28,9 +28,9 @@ export const CHART_NAMESPACE = 'crossplane-system';
  */
 export function claimToTerraform(claim: unknown): Conversion {
   const steady = renderSteadyState(claim);
-  const observed = observe(steady.final.resources);
+  // At the steady state the observed set is the final one: reuse it rather than observe again.
   const atProvider = Object.fromEntries(
-    Object.entries(observed).map(([name, r]) => [name, ((r.status as Obj | undefined)?.atProvider ?? {}) as Obj]),
+    Object.entries(steady.observed).map(([name, r]) => [name, ((r.status as Obj | undefined)?.atProvider ?? {}) as Obj]),
   );
   return toTerraform(steady.final.resources, { observed: atProvider });
 }
