@@ -36,6 +36,9 @@ export const LABEL_ZONE = `${API_GROUP}/zone`;
 export const ANNOTATION_EXTERNAL_NAME = 'crossplane.io/external-name';
 export const ANNOTATION_PAUSED = 'crossplane.io/paused';
 
+/** The label Crossplane v2 puts on every composed resource: the name of its composite. */
+export const LABEL_COMPOSITE = 'crossplane.io/composite';
+
 /** Crossplane and function packages the chart installs, pinned. */
 export interface PinnedPackage {
   /** Name of the Function/Provider object and of the step that uses it. */

@@ -17,8 +17,6 @@ export interface Io {
   readStdin(): string;
   /** Milliseconds since the epoch (a fake clock in tests). */
   now(): number;
-  /** Waits (a fake clock may advance instantly). */
-  sleep(ms: number): Promise<void>;
 }
 
 /** The Io of the running process. */
@@ -30,7 +28,6 @@ export function processIo(): Io {
     env: process.env,
     readStdin: () => readFileSync(0, 'utf8'),
     now: () => Date.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
 }
 

@@ -3,11 +3,12 @@
  * managedFields, last-applied annotations, provider configuration and the rest of the spec are
  * dropped before caching, which at 45,000 managed resources is most of the memory.
  */
-import { ANNOTATION_PAUSED } from '../apis/constants.js';
+import { ANNOTATION_PAUSED, LABEL_COMPOSITE } from '../apis/constants.js';
 import { isObj, type KubeObject, type Obj } from './kube/objects.js';
 
-/** Label and annotations Crossplane v2 puts on every composed resource. */
-export const LABEL_COMPOSITE = 'crossplane.io/composite';
+export { LABEL_COMPOSITE };
+
+/** The annotation Crossplane v2 puts on every composed resource: its name in the Composition. */
 export const ANNOTATION_RESOURCE_NAME = 'crossplane.io/composition-resource-name';
 
 const KEEP_ANNOTATIONS = [ANNOTATION_RESOURCE_NAME, ANNOTATION_PAUSED];

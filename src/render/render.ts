@@ -5,6 +5,7 @@
  * uses; anything else throws UnsupportedError), function-cel-filter and function-auto-ready.
  */
 import { jsonClone } from '../paths.js';
+import { LABEL_COMPOSITE } from '../apis/constants.js';
 import { Environment } from '@marcbachmann/cel-js';
 import type { Patch, Transform } from '../composition/patches.js';
 import { FieldPathNotFound, getField, setField } from './fieldpath.js';
@@ -233,7 +234,7 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
       ...rmd,
       ...(rmd.name === undefined ? { generateName: `${md.name}-` } : {}),
       namespace: md.namespace,
-      labels: { ...((rmd.labels as Obj) ?? {}), 'crossplane.io/composite': md.name },
+      labels: { ...((rmd.labels as Obj) ?? {}), [LABEL_COMPOSITE]: md.name },
       annotations: { ...((rmd.annotations as Obj) ?? {}), 'crossplane.io/composition-resource-name': name },
       ownerReferences: [
         { apiVersion: xr.apiVersion, kind: xr.kind, name: md.name, uid: md.uid, controller: true, blockOwnerDeletion: true },

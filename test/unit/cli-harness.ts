@@ -2,26 +2,35 @@
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { connect, type Cluster } from '../../src/cli/status/cluster.js';
+import type { ChangeFeed } from '../../src/cli/status/watch.js';
 
 export interface CliRun {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
-  /** Fake milliseconds that passed (sleeps advance the clock). */
+  /** Fake milliseconds that passed (waits for changes advance the clock). */
   readonly elapsed: number;
+  /** What the fake cluster's watches were asked to follow, and whether they were closed. */
+  readonly watched: { followed: string[]; closed: boolean };
 }
 
 export interface CliOptions {
   readonly stdin?: string;
   readonly isTTY?: boolean;
   readonly env?: Record<string, string | undefined>;
-  readonly connect?: () => Cluster;
+  /** A cluster; one without `watch` gets the fake watch below. */
+  readonly connect?: () => Cluster | Omit<Cluster, 'watch'>;
   /** Use the cluster of $KUBECONFIG (e2e suites). @default false: a cluster call fails the test */
   readonly live?: boolean;
   /** Start of the fake clock. @default 2026-01-01T00:10:00Z */
   readonly now?: number;
-  /** Called on every sleep with the fake time after it (to change the fake cluster). */
-  readonly onSleep?: (now: number) => void;
+  /**
+   * The fake watch reports a change every `changeEvery` fake milliseconds (or times out first)
+   * and calls this with the fake time after it: the test changes the fake cluster there.
+   */
+  readonly onChange?: (now: number) => void;
+  /** @default 5000 */
+  readonly changeEvery?: number;
 }
 
 export const T0 = Date.parse('2026-01-01T00:10:00Z');
@@ -38,16 +47,34 @@ export async function cli(args: readonly string[], opts: CliOptions = {}): Promi
     env: opts.env ?? {},
     readStdin: () => opts.stdin ?? '',
     now: () => clock,
-    sleep: async (ms) => {
-      clock += ms;
-      opts.onSleep?.(clock);
+  };
+  const watched = { followed: [] as string[], closed: false };
+  const every = opts.changeEvery ?? 5000;
+  const fakeFeed: ChangeFeed = {
+    follow: (refs) => {
+      for (const r of refs) if (!watched.followed.includes(r.kind)) watched.followed.push(r.kind);
     },
+    next: async (ms) => {
+      const step = Math.min(ms, every);
+      clock += step;
+      if (step < every) return false;
+      opts.onChange?.(clock);
+      return true;
+    },
+    close: () => void (watched.closed = true),
   };
   const noCluster = (): Cluster => {
     throw new Error('this test gives no cluster');
   };
-  const code = await main(args, { io, connect: opts.connect ?? (opts.live ? connect : noCluster) });
-  return { code, stdout, stderr, elapsed: clock - start };
+  const given = opts.connect;
+  const withWatch = given
+    ? (): Cluster => {
+        const c = given();
+        return 'watch' in c ? c : { ...c, watch: () => fakeFeed };
+      }
+    : undefined;
+  const code = await main(args, { io, connect: withWatch ?? (opts.live ? connect : noCluster) });
+  return { code, stdout, stderr, elapsed: clock - start, watched };
 }
 
 type Obj = Record<string, unknown>;
@@ -124,7 +151,7 @@ export function liveFixture(
 }
 
 /** A Cluster over a LiveFixture (which a test may change between polls). */
-export function fakeCluster(fixture: () => LiveFixture, calls: { n: number } = { n: 0 }): () => Cluster {
+export function fakeCluster(fixture: () => LiveFixture, calls: { n: number } = { n: 0 }): () => Omit<Cluster, 'watch'> {
   return () => ({
     defaultNamespace: 'default',
     getPlatform: async (namespace, name) => {

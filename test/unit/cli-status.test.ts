@@ -124,18 +124,24 @@ describe('status NAME against a fake cluster', () => {
     expect([r.code, r.stderr]).toEqual([2, 'error: cannot reach the API server at https://127.0.0.1:1: ECONNREFUSED\n']);
   });
 
-  test('--watch polls until Ready and exits 0, printing the progress as it changes', async () => {
+  test('--watch reads again on every change until Ready and exits 0, printing the progress as it changes', async () => {
     let state = mixed();
-    let polls = 0;
-    const r = await cli(['status', 'payments-prod', '-n', 'team-payments', '--watch', '--interval', '5s'], {
-      connect: fakeCluster(() => state),
-      onSleep: () => {
-        polls++;
-        if (polls === 3) state = allReady();
+    let changes = 0;
+    const calls = { n: 0 };
+    const r = await cli(['status', 'payments-prod', '-n', 'team-payments', '--watch'], {
+      connect: fakeCluster(() => state, calls),
+      onChange: () => {
+        changes++;
+        if (changes === 3) state = allReady();
       },
     });
     expect(r.code).toBe(0);
     expect(r.elapsed).toBe(15_000);
+    // One reading at the start and one per change: nothing is read without a change.
+    expect(calls.n).toBe(4);
+    // The watches follow every kind the platform composes, and are closed at the end.
+    expect(r.watched.closed).toBe(true);
+    expect(r.watched.followed).toEqual(expect.arrayContaining(['VPC', 'Cluster', 'LB', 'ConfigMap']));
     const progress = r.stdout.split('\n').filter((l) => / \d+\/\d+ ready/.test(l) && /^\d{4}-/.test(l));
     expect(progress).toEqual([
       `2026-01-01T00:10:00.000Z ${total - 3}/${total} ready`,
@@ -145,11 +151,13 @@ describe('status NAME against a fake cluster', () => {
   });
 
   test('--watch gives up at the timeout and exits 1, saying so', async () => {
-    const r = await cli(['status', 'payments-prod', '-n', 'team-payments', '--watch', '--timeout', '1m', '--interval', '7s'], {
+    const r = await cli(['status', 'payments-prod', '-n', 'team-payments', '--watch', '--timeout', '1m'], {
       connect: fakeCluster(mixed),
+      changeEvery: 7000,
     });
     expect(r.code).toBe(1);
     expect(r.elapsed).toBe(60_000);
+    expect(r.watched.closed).toBe(true);
     expect(r.stderr).toBe(
       `timed out after 1m: PaymentPlatform team-payments/payments-prod is not Ready (${total - 3}/${total} ready)\n`,
     );
@@ -161,7 +169,7 @@ describe('status NAME against a fake cluster', () => {
     const r = await cli(['status', 'payments-prod', '-n', 'team-payments', '--watch'], {
       isTTY: true,
       connect: fakeCluster(() => (n > 0 ? allReady() : mixed())),
-      onSleep: () => void n++,
+      onChange: () => void n++,
     });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\x1b[H\x1b[2J')).toHaveLength(3);

@@ -76,7 +76,7 @@ describe('kubectl payments: command line', () => {
     [['diagram', '-f', 'a.yaml', '--by', 'colour'], '--by must be one of resource, kind'],
     [['status'], '"status" needs the name of a PaymentPlatform'],
     [['status', 'a', 'b'], 'unexpected argument "b" for "status"'],
-    [['status', 'a', '--timeout', '5m'], '--timeout and --interval only apply with --watch'],
+    [['status', 'a', '--timeout', '5m'], '--timeout only applies with --watch'],
     [['status', 'a', '--watch', '--timeout', 'soon'], '--timeout must be a duration such as 30s, 10m or 1h30m; got "soon"'],
     [['report'], '"report" needs a PaymentPlatform NAME (live) or -f FILE'],
     [['report', 'x', '-f', 'y.yaml'], 'not both'],
@@ -137,7 +137,6 @@ describe('colour', () => {
     err: () => undefined,
     readStdin: () => '',
     now: () => 0,
-    sleep: async () => undefined,
   });
 
   test('only on a terminal, never with NO_COLOR or TERM=dumb', () => {

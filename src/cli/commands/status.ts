@@ -23,10 +23,14 @@ Usage:
 Flags:
   -n, --namespace NS    namespace of the PaymentPlatform (default: the context's, else "default")
   -o, --output FORMAT   table (default), json or yaml
-  -w, --watch           poll until the PaymentPlatform is Ready or the timeout passes
+  -w, --watch           follow changes until the PaymentPlatform is Ready or the timeout passes
       --timeout DURATION  how long --watch waits (default 10m; 30s, 1h30m, ...)
-      --interval DURATION how often --watch polls (default 2s)
   -h, --help            show this help
+
+--watch uses the API server's watch API (no polling): a watch on the PaymentPlatform and one per
+kind it composes, selected by the label crossplane.io/composite=NAME; every change reads the
+platform again and prints the progress line when it moved (on a terminal: redraws the screen).
+It needs the get, list and watch verbs on those kinds, as kubectl get --watch does.
 
 Exit codes: 0 Ready, 1 not Ready (with --watch: not Ready when the timeout passed),
 2 usage or error (no such PaymentPlatform, API server unreachable).
@@ -63,7 +67,6 @@ export const statusCommand: Command = {
         output: { type: 'string', short: 'o' },
         watch: { type: 'boolean', short: 'w' },
         timeout: { type: 'string' },
-        interval: { type: 'string' },
       },
       { min: 1, max: 1, what: 'the name of a PaymentPlatform: status NAME [-n NAMESPACE]' },
     );
@@ -71,11 +74,8 @@ export const statusCommand: Command = {
     const format = choiceFlag(this.name, p, 'output', FORMATS, 'table');
     const watch = boolFlag(p, 'watch');
     const timeoutText = stringFlag(p, 'timeout');
-    const intervalText = stringFlag(p, 'interval');
-    if (!watch && (timeoutText !== undefined || intervalText !== undefined))
-      throw new UsageError('--timeout and --interval only apply with --watch', this.name);
+    if (!watch && timeoutText !== undefined) throw new UsageError('--timeout only applies with --watch', this.name);
     const timeout = parseDuration(this.name, 'timeout', timeoutText ?? '10m');
-    const interval = Math.max(100, parseDuration(this.name, 'interval', intervalText ?? '2s'));
     const name = p.positionals[0] ?? '';
     const cluster = ctx.connect();
     const namespace = stringFlag(p, 'namespace') ?? cluster.defaultNamespace;
@@ -87,18 +87,25 @@ export const statusCommand: Command = {
     }
     const deadline = ctx.io.now() + timeout;
     const live = ctx.io.isTTY && format === 'table';
-    let last = '';
-    for (;;) {
-      const line = `${progressLine(s)}${s.isReady ? ' (Ready)' : ''}`;
-      if (live) {
-        ctx.io.out(`\x1b[H\x1b[2J${statusText(s, ctx.io.now(), ctx.style)}`);
-      } else if (line !== last && format === 'table') {
-        ctx.io.out(`${new Date(ctx.io.now()).toISOString()} ${line}\n`);
+    const feed = cluster.watch(namespace, name);
+    try {
+      let last = '';
+      for (;;) {
+        feed.follow(s.resources);
+        const line = `${progressLine(s)}${s.isReady ? ' (Ready)' : ''}`;
+        if (live) {
+          ctx.io.out(`\x1b[H\x1b[2J${statusText(s, ctx.io.now(), ctx.style)}`);
+        } else if (line !== last && format === 'table') {
+          ctx.io.out(`${new Date(ctx.io.now()).toISOString()} ${line}\n`);
+        }
+        last = line;
+        if (s.isReady || ctx.io.now() >= deadline) break;
+        // Waits for a change (the watches), not a polling interval; the deadline bounds the wait.
+        if (!(await feed.next(Math.max(0, deadline - ctx.io.now())))) continue;
+        s = await snapshot(cluster, namespace, name);
       }
-      last = line;
-      if (s.isReady || ctx.io.now() >= deadline) break;
-      await ctx.io.sleep(Math.min(interval, Math.max(0, deadline - ctx.io.now())));
-      s = await snapshot(cluster, namespace, name);
+    } finally {
+      feed.close();
     }
     if (!live) {
       if (format === 'table') ctx.io.out('\n');

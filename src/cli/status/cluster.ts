@@ -8,6 +8,7 @@ import { API_GROUP_VERSION, KIND } from '../../apis/constants.js';
 import { CliError } from '../errors.js';
 import type { Fetched, ResourceRef } from './model.js';
 import { resourceRefsOf } from './model.js';
+import { WatchFeed, type ChangeFeed } from './watch.js';
 
 type Obj = Record<string, unknown>;
 
@@ -19,6 +20,8 @@ export interface Cluster {
   getPlatform(namespace: string, name: string): Promise<Obj | undefined>;
   /** A composed resource, or undefined when it does not exist. */
   getResource(ref: ResourceRef, namespace: string): Promise<Obj | undefined>;
+  /** Watches the PaymentPlatform (and, once followed, what it composes) for changes. */
+  watch(namespace: string, name: string): ChangeFeed;
 }
 
 const apiMessage = (e: ApiException<unknown>): string => {
@@ -100,6 +103,7 @@ export function connect(): Cluster {
     defaultNamespace: context?.namespace ?? 'default',
     getPlatform: (namespace, name) => read({ apiVersion: API_GROUP_VERSION, kind: KIND, name, namespace }),
     getResource: (ref, namespace) => read({ ...ref, namespace: ref.namespace ?? namespace }),
+    watch: (namespace, name) => new WatchFeed(kc, namespace, name),
   };
 }
 
