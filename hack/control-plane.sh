@@ -59,7 +59,21 @@ free_ports() {
 # alive PID DIR: PID runs and is one of ours (its command line names DIR).
 alive() {
   [[ -n "$1" && -r "/proc/$1/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$2/"
+  { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF -- "$2/"
+}
+
+# wait_exec PID BIN: waits until the child PID has exec'd BIN. Between fork and exec a child still
+# shows this script's command line, which `alive` would take for a process that is not ours: a
+# start check in that window reported "exited during startup" and the stop then spared it.
+wait_exec() {
+  local want i
+  want="$(readlink -f "$2")"
+  for ((i = 0; i < 200; i++)); do
+    [[ "$(readlink "/proc/$1/exe" 2>/dev/null)" == "$want" ]] && return 0
+    kill -0 "$1" 2>/dev/null || return 0 # it died: wait_ready reports it, with the logs
+    sleep 0.05
+  done
+  die "pid $1 did not start ${2} within 10 s"
 }
 
 pid_of() { # pid_of DIR NAME
@@ -158,6 +172,7 @@ start_etcd() { # start_etcd DIR CLIENT_PORT PEER_PORT
     --unsafe-no-fsync --log-level warn \
     </dev/null >>"$1/logs/etcd.log" 2>&1 &
   set_pid "$1" etcd "$!"
+  wait_exec "$!" "$etcd"
 }
 
 start_apiserver() { # start_apiserver DIR (flags from DIR/apiserver.args)
@@ -167,6 +182,7 @@ start_apiserver() { # start_apiserver DIR (flags from DIR/apiserver.args)
   mapfile -t args <"$1/apiserver.args"
   "$apiserver" "${args[@]}" </dev/null >>"$1/logs/kube-apiserver.log" 2>&1 &
   set_pid "$1" kube-apiserver "$!"
+  wait_exec "$!" "$apiserver"
 }
 
 # wait_ready DIR: waits for /readyz while both processes live.
