@@ -185,13 +185,23 @@ describe('operator on a real API server', () => {
     await patchResourceStatus(client, vpc, NS, failing(message));
     await waitFor(async () => (await events('alpha', 'PlatformNotReady'))[0]?.count === 2, 20_000, 'PlatformNotReady counted up');
     expect(await events('alpha', 'PlatformNotReady')).toHaveLength(1);
+    // The Event may be out before status.health says NotReady: wait for both, or the Ready read
+    // below could be the old one and the NotReady write land after it.
+    await waitFor(async () => (await health('alpha'))?.state === 'NotReady', 20_000, 'NotReady again');
     await patchResourceStatus(client, vpc, NS, vpc.status);
     await waitFor(async () => (await health('alpha'))?.state === 'Ready', 20_000, 'Ready again');
   });
 
   test("Crossplane's status writes and the operator's do not undo each other", async () => {
     const path = platformPath(NS, 'alpha');
-    const before = await getPlatform('alpha');
+    const before = await waitFor(
+      async () => {
+        const p = await getPlatform('alpha');
+        return ((p.status as Obj | undefined)?.health as Obj | undefined)?.state === 'Ready' ? p : undefined;
+      },
+      20_000,
+      'status.health Ready',
+    );
     const opHealth = (before.status as Obj).health as Obj;
     expect(opHealth.state).toBe('Ready');
     // 1. Crossplane's composite reconciler applies the XR status with its own manager, forced
