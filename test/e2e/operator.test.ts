@@ -280,14 +280,18 @@ describe('operator on a real API server', () => {
       'fails on s3-gateway-endpoint: spec.forProvider.vpcEndpointType should be Gateway, is "Interface"',
     );
     expect(await regressions()).toBe(before + 1);
-    expect(
-      await op.metric(m('compliance_control_failing'), {
-        namespace: NS,
-        platform: 'alpha',
-        control,
-        resource: 's3-gateway-endpoint',
-      }),
-    ).toBe(1);
+    // The per-control gauge is published after the Events are recorded: wait for it.
+    await waitFor(
+      async () =>
+        (await op.metric(m('compliance_control_failing'), {
+          namespace: NS,
+          platform: 'alpha',
+          control,
+          resource: 's3-gateway-endpoint',
+        })) === 1,
+      10_000,
+      'compliance_control_failing = 1',
+    );
     const h = await waitFor(
       async () => {
         const c = (await health('alpha'))?.compliance as Obj | undefined;
