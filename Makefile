@@ -34,7 +34,7 @@ test: build drift ## Unit tests: API, Composition, policy, renderer, CLI, chart 
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
 
 .PHONY: tools
-tools: ## Build (or reuse from ~/.cache/payment-platform) the pinned Go tools: kube-apiserver, etcd, Crossplane CLI, functions, helm
+tools: ## Build (or reuse from ~/.cache/payment-platform) the pinned tools: kube-apiserver, etcd, Crossplane CLI, functions (Go); helm, Node.js 24 (npm)
 	hack/tools.sh ensure
 
 .PHONY: e2e
@@ -68,7 +68,7 @@ bench-render: build ## Benchmark offline render+validate per claim against the r
 
 .PHONY: test-operator
 test-operator: build ## Operator tests: unit suites, then e2e suites on their own real API servers
-	hack/tools.sh ensure kubernetes etcd crossplane helm
+	hack/tools.sh ensure kubernetes etcd crossplane helm node
 	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit/operator test/unit/chart --selectProjects unit
 	NODE_OPTIONS=--experimental-vm-modules npx jest test/e2e/operator --selectProjects e2e
 

