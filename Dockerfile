@@ -32,4 +32,7 @@ COPY --from=build --chown=0:0 /app /app
 ENV NODE_ENV=production
 USER 65532:65532
 EXPOSE 8080
+# For `docker run`; Kubernetes ignores it and uses the chart's probes on the same endpoint.
+# Distroless has no shell or curl: node itself asks /healthz.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 CMD ["/nodejs/bin/node", "-e", "fetch('http://127.0.0.1:8080/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["/nodejs/bin/node", "/app/dist/src/operator/main.js"]

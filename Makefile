@@ -56,7 +56,7 @@ clean: ## Remove build output
 	rm -rf dist coverage
 
 .PHONY: scan
-scan: build ## checkov (pinned, cached) on the chart's objects and the production example as Terraform, with scan/exceptions.yaml
+scan: build ## checkov (pinned, cached) on the chart's objects, the production example as Terraform and the Dockerfile, with scan/exceptions.yaml
 	scripts/scan.sh
 
 .PHONY: bench-render

@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 
 /** The checkov frameworks the scanner uses. */
-export type Framework = 'terraform' | 'kubernetes';
+export const FRAMEWORKS = ['terraform', 'kubernetes', 'dockerfile'] as const;
+export type Framework = (typeof FRAMEWORKS)[number];
 
 /** One check result on one resource. */
 export interface CheckResult {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
-import type { CheckResult, Framework } from './checkov.js';
+import { FRAMEWORKS, type CheckResult, type Framework } from './checkov.js';
 
 /** One documented exception. */
 export interface ScanException {
@@ -19,7 +19,6 @@ export interface ScanException {
   readonly reason: string;
 }
 
-const FRAMEWORKS: readonly Framework[] = ['terraform', 'kubernetes'];
 const KEYS = new Set(['framework', 'check', 'resource', 'reason']);
 
 /** Parses and validates the exceptions file's text; throws naming every invalid entry. */
@@ -39,7 +38,7 @@ export function parseExceptions(text: string, source = 'exceptions'): ScanExcept
     const entry = e as Record<string, unknown>;
     for (const k of Object.keys(entry)) if (!KEYS.has(k)) problems.push(`${where}: unknown key '${k}'`);
     const { framework, check, resource, reason } = entry;
-    if (!FRAMEWORKS.includes(framework as Framework))
+    if (!(FRAMEWORKS as readonly string[]).includes(String(framework)))
       problems.push(`${where}: framework must be one of ${FRAMEWORKS.join(', ')}`);
     if (typeof check !== 'string' || !/^CKV2?_[A-Z0-9]+_[0-9]+$/.test(check))
       problems.push(`${where}: check must be a checkov id`);

@@ -2,10 +2,11 @@
  * The external judge of issue 6: checkov on (a) the Helm chart's Kubernetes objects
  * (`helm template`, framework `kubernetes`) and (b) the composed resources of a claim (the
  * production example) after a simulated reconcile, expressed as Terraform (framework
- * `terraform`), with the documented exceptions of scan/exceptions.yaml applied.
+ * `terraform`), and (c) the operator image's Dockerfile (framework `dockerfile`), with the
+ * documented exceptions of scan/exceptions.yaml applied.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import yaml from 'js-yaml';
@@ -104,6 +105,13 @@ export function scanChart(checkov: string, renders: readonly ChartRender[], dir:
   };
 }
 
+/** checkov's `dockerfile` framework on the operator image's Dockerfile (copied into `dir`). */
+export function scanDockerfile(checkov: string, dockerfile: string, dir: string): CheckovReport {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(dockerfile, join(dir, 'Dockerfile'));
+  return runCheckov(checkov, dir, 'dockerfile');
+}
+
 /** Options of `runScan`. */
 export interface ScanOptions {
   readonly checkov: string;
@@ -122,11 +130,13 @@ export interface ScanOutcome {
   readonly exceptionsFile: string;
   readonly chart: { readonly renders: readonly ChartRender[]; readonly report: CheckovReport };
   readonly terraform: { readonly conversion: Conversion; readonly report: CheckovReport };
+  /** The operator image's Dockerfile. */
+  readonly image: { readonly dockerfile: string; readonly report: CheckovReport };
   readonly exceptions: readonly ScanException[];
   readonly judgement: Judgement;
 }
 
-/** Runs both scans and applies the exceptions. */
+/** Runs the three scans (chart, composed resources, operator image) and applies the exceptions. */
 export function runScan(opts: ScanOptions): ScanOutcome {
   const root = packageRoot();
   const claimFile = opts.claimFile ?? join(root, 'examples', 'claims', 'production.yaml');
@@ -141,12 +151,15 @@ export function runScan(opts: ScanOptions): ScanOutcome {
     const chartReport = scanChart(opts.checkov, renders, join(dir, 'kubernetes'));
     const conversion = claimToTerraform(yaml.load(readFileSync(claimFile, 'utf8')));
     const tfReport = scanTerraform(opts.checkov, conversion, join(dir, 'terraform'));
-    const judgement = judge([...chartReport.failed, ...tfReport.failed], exceptions);
+    const dockerfile = join(root, 'Dockerfile');
+    const imageReport = scanDockerfile(opts.checkov, dockerfile, join(dir, 'dockerfile'));
+    const judgement = judge([...chartReport.failed, ...tfReport.failed, ...imageReport.failed], exceptions);
     return {
       claimFile,
       exceptionsFile,
       chart: { renders, report: chartReport },
       terraform: { conversion, report: tfReport },
+      image: { dockerfile, report: imageReport },
       exceptions,
       judgement,
     };
@@ -157,7 +170,7 @@ export function runScan(opts: ScanOptions): ScanOutcome {
 
 /** The scan's verdict as printed lines, ending with `checkov: N passed, N failed, N skipped`. */
 export function formatOutcome(o: ScanOutcome, relative: (p: string) => string = (p) => p): string[] {
-  const { chart, terraform, judgement } = o;
+  const { chart, terraform, image, judgement } = o;
   const lines: string[] = [];
   const counts = (r: CheckovReport) => {
     const failed = judgement.failed.filter((f) => f.framework === r.framework).length;
@@ -176,6 +189,9 @@ export function formatOutcome(o: ScanOutcome, relative: (p: string) => string = 
       `${left.size ? ` (left out, not AWS resources: ${[...left].map(([k, n]) => `${n} ${k}`).join(', ')})` : ''}: ` +
       counts(terraform.report),
   );
+  lines.push(
+    `checkov ${image.report.version} dockerfile: ${relative(image.dockerfile)} (the operator image): ${counts(image.report)}`,
+  );
   if (judgement.excepted.length > 0) {
     lines.push(`exceptions used (${relative(o.exceptionsFile)}):`);
     for (const { exception: e } of judgement.excepted) lines.push(`  ${e.check} ${e.resource}: ${e.reason}`);
@@ -186,9 +202,10 @@ export function formatOutcome(o: ScanOutcome, relative: (p: string) => string = 
       `STALE ${e.check} ${e.resource}: the exception in ${relative(o.exceptionsFile)} matches no failure any more; remove it [${e.framework}]`,
     );
   }
-  const passed = chart.report.passed.length + terraform.report.passed.length;
+  const reports = [chart.report, terraform.report, image.report];
+  const passed = reports.reduce((n, r) => n + r.passed.length, 0);
   const failed = judgement.failed.length + judgement.stale.length;
-  const skipped = judgement.excepted.length + chart.report.skipped.length + terraform.report.skipped.length;
+  const skipped = judgement.excepted.length + reports.reduce((n, r) => n + r.skipped.length, 0);
   lines.push(`checkov: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   return lines;
 }

@@ -10,7 +10,7 @@
  */
 import { jest } from '@jest/globals';
 import yaml from 'js-yaml';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,10 +141,17 @@ test("the operator runs from it on the image's Node.js LTS, evaluates a platform
   const metrics = (await op.get('/metrics')).body;
   expect(metrics).toMatch(new RegExp(`nodejs_version_info\\{[^}]*version="${version.replace(/\./g, '\\.')}"`));
   expect(op.nonJson).toEqual([]);
+  // The Dockerfile's HEALTHCHECK command, on this node and the port the operator listens on.
+  const hc = /^HEALTHCHECK .* CMD (\[.*\])$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+  expect(hc).not.toBeNull();
+  const [exe, ...hcArgs] = (JSON.parse(hc?.[1] ?? '[]') as string[]).map((a) => a.replace(':8080/', `:${op.port}/`));
+  expect(exe).toBe('/nodejs/bin/node');
+  expect(spawnSync(node, hcArgs, { env: {}, timeout: 10_000 }).status).toBe(0);
 
   op.kill('SIGTERM');
   expect(await op.exited).toBe(0);
   expect(op.stderr).toEqual([]);
+  expect(spawnSync(node, hcArgs, { env: {}, timeout: 10_000 }).status).toBe(1); // nothing listens now
   // Nothing under /app, $HOME or $TMPDIR was created or changed: a read-only root filesystem holds.
   const after = tree(work);
   const changed = [...after].filter(([p, v]) => before.get(p) !== v).map(([p]) => p);

@@ -5,13 +5,20 @@
  * example fails the scan, and every object the chart renders (a future Deployment too) is scanned.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CheckovReport } from '../../src/scan/checkov.js';
 import { CHART_NAME } from '../../src/apis/constants.js';
 import { judge, loadExceptions } from '../../src/scan/exceptions.js';
-import { claimToTerraform, renderChart, scanChart, scanTerraform, type ChartRender } from '../../src/scan/scan.js';
+import {
+  claimToTerraform,
+  renderChart,
+  scanChart,
+  scanDockerfile,
+  scanTerraform,
+  type ChartRender,
+} from '../../src/scan/scan.js';
 import { toTerraform, type ComposedResource, type TfBody } from '../../src/scan/terraform.js';
 import { exampleClaims, ROOT } from '../helpers.js';
 import { toolBin } from '../support/tools.js';
@@ -141,6 +148,28 @@ describe('checkov on the chart', () => {
       // an image by tag, no probes, no limits: checkov has findings on the Deployment
       expect(report.failed.some((f) => f.resource === 'Deployment.crossplane-system.operator')).toBe(true);
       expect(report.resourceCount).toBeGreaterThanOrEqual(1);
+    },
+    TIMEOUT,
+  );
+});
+
+describe('checkov on the operator image', () => {
+  test(
+    'the Dockerfile passes every dockerfile check; the same file running as root with no HEALTHCHECK fails',
+    () => {
+      const ok = scanDockerfile(checkov, join(ROOT, 'Dockerfile'), dir());
+      expect(ok.failed.map((f) => f.checkId)).toEqual([]);
+      expect(ok.passed.map((c) => c.checkId)).toEqual(expect.arrayContaining(['CKV_DOCKER_2', 'CKV_DOCKER_3', 'CKV_DOCKER_8']));
+
+      const broken = join(work, 'Dockerfile.broken');
+      writeFileSync(
+        broken,
+        readFileSync(join(ROOT, 'Dockerfile'), 'utf8')
+          .replace(/^USER .*$/m, 'USER root')
+          .replace(/^HEALTHCHECK[^\n]*(\\\n[^\n]*)*$/m, ''),
+      );
+      const bad = scanDockerfile(checkov, broken, dir());
+      expect(bad.failed.map((f) => f.checkId).sort()).toEqual(['CKV_DOCKER_2', 'CKV_DOCKER_8']);
     },
     TIMEOUT,
   );

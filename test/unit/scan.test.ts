@@ -4,7 +4,7 @@
  * the provider's source).
  */
 import { join } from 'node:path';
-import { type CheckovReport, type CheckResult, parseCheckovJson } from '../../src/scan/checkov.js';
+import { type CheckovReport, type CheckResult, type Framework, parseCheckovJson } from '../../src/scan/checkov.js';
 import { judge, loadExceptions, parseExceptions } from '../../src/scan/exceptions.js';
 import { toHcl } from '../../src/scan/hcl.js';
 import { AWS_KINDS, NON_AWS_KINDS, kindKey } from '../../src/scan/kinds.js';
@@ -413,7 +413,7 @@ describe('exceptions', () => {
   });
 
   test('the verdict: summary line, exceptions used, failures and stale exceptions listed', () => {
-    const report = (framework: 'terraform' | 'kubernetes', passed: number): CheckovReport => ({
+    const report = (framework: Framework, passed: number): CheckovReport => ({
       framework,
       version: '3.3.30',
       resourceCount: 3,
@@ -432,6 +432,7 @@ describe('exceptions', () => {
         conversion: { document: { resource: {} }, addresses: new Map(), skipped: [] },
         report: report('terraform', 5),
       },
+      image: { dockerfile: 'Dockerfile', report: report('dockerfile', 3) },
       exceptions,
       judgement: judge(failed, exceptions),
     });
@@ -439,14 +440,17 @@ describe('exceptions', () => {
     expect(scanPassed(ok)).toBe(true);
     const lines = formatOutcome(ok);
     expect(lines).toContain('  CKV_AWS_145 aws_s3_bucket.logs: S3 server access logging targets only accept SSE-S3');
-    expect(lines.at(-1)).toBe('checkov: 7 passed, 0 failed, 1 skipped');
+    expect(lines).toContain(
+      'checkov 3.3.30 dockerfile: Dockerfile (the operator image): 3 passed, 0 failed, 0 excepted, 0 skipped',
+    );
+    expect(lines.at(-1)).toBe('checkov: 10 passed, 0 failed, 1 skipped');
 
     const broken = outcome([failure('CKV_AWS_131', 'aws_lb.load_balancer')]);
     expect(scanPassed(broken)).toBe(false);
     const out = formatOutcome(broken);
     expect(out).toContain('FAILED CKV_AWS_131 aws_lb.load_balancer: CKV_AWS_131 [terraform]');
     expect(out.some((l) => l.startsWith('STALE CKV_AWS_145 aws_s3_bucket.logs'))).toBe(true);
-    expect(out.at(-1)).toBe('checkov: 7 passed, 2 failed, 0 skipped');
+    expect(out.at(-1)).toBe('checkov: 10 passed, 2 failed, 0 skipped');
   });
 
   test("checkov's JSON report is read for one framework, and an empty scan is a summary only", () => {
