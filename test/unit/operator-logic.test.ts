@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HelpRequested, envName, loadConfig, parseDuration, usage } from '../../src/operator/config.js';
 import { complianceTransitions, evaluateLive } from '../../src/operator/compliance.js';
-import { dependencyGraph } from '../../src/operator/dependencies.js';
+import { dependencyGraph, referencesOf } from '../../src/operator/dependencies.js';
 import { eventName } from '../../src/operator/events.js';
 import { computeHealth } from '../../src/operator/health.js';
 import { HotLoopDetector } from '../../src/operator/hotloop.js';
@@ -259,7 +259,7 @@ describe('slimming objects for the cache', () => {
   test('keeps what the operator reads, drops managedFields and provider plumbing', () => {
     const o = slimManaged({
       apiVersion: 'a/v1',
-      kind: 'K',
+      kind: 'VPCEndpoint',
       metadata: {
         name: 'n',
         namespace: 'ns',
@@ -278,7 +278,7 @@ describe('slimming objects for the cache', () => {
     });
     expect(o).toEqual({
       apiVersion: 'a/v1',
-      kind: 'K',
+      kind: 'VPCEndpoint',
       metadata: {
         name: 'n',
         namespace: 'ns',
@@ -295,6 +295,45 @@ describe('slimming objects for the cache', () => {
       },
     });
   });
+});
+
+test('a kind no control inspects keeps only its references and conditions; the graph and the controls see no difference', () => {
+  const route = slimManaged({
+    apiVersion: 'ec2.aws.m.upbound.io/v1beta1',
+    kind: 'Route',
+    metadata: { name: 'r', namespace: 'ns', labels: { a: 'b' } },
+    spec: {
+      forProvider: {
+        region: 'eu-west-1',
+        destinationCidrBlock: '0.0.0.0/0',
+        routeTableIdSelector: { matchControllerRef: true, matchLabels: { role: 'rt' } },
+        natGatewayIdRef: { name: 'nat-1' },
+        nested: [{ plain: 1 }, { targetRefs: [{ name: 'x' }] }],
+      },
+      managementPolicies: ['*'],
+    },
+    status: { atProvider: { id: 'r-1', state: 'active' }, conditions: [{ type: 'Ready', status: 'True', reason: 'Available' }] },
+  });
+  expect(route.spec).toEqual({
+    forProvider: {
+      routeTableIdSelector: { matchControllerRef: true, matchLabels: { role: 'rt' } },
+      natGatewayIdRef: { name: 'nat-1' },
+      nested: [{ targetRefs: [{ name: 'x' }] }],
+    },
+  });
+  expect(route.status).toEqual({
+    conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: undefined, lastTransitionTime: undefined }],
+  });
+  expect(referencesOf(route)).toEqual({ selectors: [{ role: 'rt' }], names: ['nat-1', 'x'] });
+
+  // On a whole platform: the same dependency graph, health and compliance as from the full objects.
+  const p = instantiate(minimal, 'team-payments', 'graph');
+  const full = p.resources.map((r) => ({ ...r.object, status: r.status }) as KubeObject);
+  const slim = full.map(slimManaged);
+  expect(slim.some((o) => !((o.status as Obj).atProvider ?? false))).toBe(true);
+  expect(dependencyGraph(slim)).toEqual(dependencyGraph(full));
+  expect(evaluateLive(slim, 'development')).toEqual(evaluateLive(full, 'development'));
+  expect(evaluateLive(slim, 'production')).toEqual(evaluateLive(full, 'production'));
 });
 
 describe('status.health writer', () => {
