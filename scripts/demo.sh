@@ -13,7 +13,7 @@ CLAIM="${DEMO_CLAIM:-examples/claims/minimal.yaml}"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-step "Tools (pinned Go builds, cached under ~/.cache/payment-platform)"
+step "Tools (pinned: Go builds and npm packages, cached under ~/.cache/payment-platform)"
 hack/tools.sh ensure
 KUBECTL="$(hack/tools.sh bin kubectl)"
 HELM="$(hack/tools.sh bin helm)"
