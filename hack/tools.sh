@@ -247,7 +247,7 @@ ensure_tool() {
   {
     echo "tool=${tool}"
     echo "version=${version}"
-    echo "go=$(go env GOVERSION)"
+    if is_npm_tool "$tool"; then read_npm_pin "$tool"; echo "npm=${NPM_PACKAGE}@${NPM_VERSION}"; else echo "go=$(go env GOVERSION)"; fi
     echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   } >"${tmp}/BUILD-INFO"
   chmod 0755 "$tmp"
