@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { FUNCTIONS, XRD_NAME } from '../../src/apis/constants.js';
 import { ROOT } from '../helpers.js';
-import { run, toolBin } from '../support/tools.js';
+import { run, toolBin, waitCrdEstablished } from '../support/tools.js';
 
 export const TMP = mkdtempSync(join(tmpdir(), 'pp-e2e-'));
 
@@ -48,7 +48,7 @@ export function installXrdCrd(): string {
   const crd = yaml.load(r.stdout) as { metadata: Record<string, unknown> };
   delete crd.metadata.ownerReferences;
   kubectlOk(['apply', '--server-side', '--force-conflicts', '-f', '-'], dumpAll([crd]));
-  kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', `crd/${XRD_NAME}`]);
+  waitCrdEstablished(kubectl, XRD_NAME);
   return r.stdout;
 }
 

@@ -20,9 +20,8 @@ import { ClusterConfig } from '../../src/operator/kube/config.js';
 import { composedKinds, formatKind } from '../../src/operator/kinds.js';
 import { synth } from '../../src/synth.js';
 import { ROOT } from '../helpers.js';
-import { run, toolBin } from '../support/tools.js';
-
-type Obj = Record<string, unknown>;
+import { run, toolBin, waitCrdEstablished } from '../support/tools.js';
+import { type Obj } from '../../src/apis/obj.js';
 
 /** Polls `cond` every 100 ms until it is truthy (tests only: the operator itself never polls). */
 export async function waitFor<T>(cond: () => T | Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
@@ -162,7 +161,7 @@ export function installPlatformCrd(cp: ControlPlane): string[] {
     applied = cp.kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], yaml.dump(crd));
   }
   if (applied.code !== 0) throw new Error(`cannot apply the PaymentPlatform CRD: ${applied.stderr}`);
-  cp.kubectlOk(['wait', '--for=condition=Established', '--timeout=60s', `crd/${XRD_NAME}`]);
+  waitCrdEstablished((args) => cp.kubectl(args), XRD_NAME);
   return notes;
 }
 

@@ -36,3 +36,28 @@ export function run(
     return { code: err.status ?? 1, stdout: String(err.stdout ?? ''), stderr: String(err.stderr ?? '') };
   }
 }
+
+type Runner = (args: string[]) => { code: number; stdout: string; stderr: string };
+
+/** Blocks the calling thread for `ms` (synchronous test helpers only). */
+export function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Polls until the CRD `name` reports Established=True, or throws after `timeoutMs`. A poll with a
+ * deadline, not `kubectl wait`: right after creation a CRD has no `status.conditions`, and kubectl
+ * answers that with an error instead of waiting (seen on a loaded machine).
+ */
+export function waitCrdEstablished(kubectl: Runner, name: string, timeoutMs = 120_000): void {
+  const jsonpath = '{.status.conditions[?(@.type=="Established")].status}';
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const r = kubectl(['get', 'crd', name, '-o', `jsonpath=${jsonpath}`]);
+    if (r.code === 0 && r.stdout.trim() === 'True') return;
+    last = r.code === 0 ? `Established=${r.stdout.trim() || '(no condition yet)'}` : r.stderr.trim();
+    if (Date.now() > end) throw new Error(`CRD ${name} not Established after ${timeoutMs} ms: ${last}`);
+    sleepSync(250);
+  }
+}
