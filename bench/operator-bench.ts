@@ -31,8 +31,7 @@ import { synth } from '../src/synth.js';
 import { ControlPlane, installPlatformCrd, kindFlags, OperatorProcess, stopAll } from '../test/e2e/operator-harness.js';
 import { ROOT } from '../test/helpers.js';
 import { toolBin } from '../test/support/tools.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../src/apis/obj.js';
 
 interface Options {
   readonly sizes: number[];

@@ -23,8 +23,7 @@ import { renderClaim } from '../src/render/claim.js';
 import { ROOT, validClaims } from '../test/helpers.js';
 import { dumpAll, startFunctions, writeTmp } from '../test/e2e/cluster.js';
 import { run, toolBin } from '../test/support/tools.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../src/apis/obj.js';
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20);
 const REAL_ITERATIONS = Number(process.env.BENCH_REAL_ITERATIONS ?? 3);

@@ -35,6 +35,8 @@ export const LABEL_ZONE = `${API_GROUP}/zone`;
 /** Crossplane annotations the Composition sets. */
 export const ANNOTATION_EXTERNAL_NAME = 'crossplane.io/external-name';
 export const ANNOTATION_PAUSED = 'crossplane.io/paused';
+/** The annotation Crossplane puts on every composed resource: its name in the Composition. */
+export const ANNOTATION_COMPOSITION_RESOURCE_NAME = 'crossplane.io/composition-resource-name';
 
 /** The label Crossplane v2 puts on every composed resource: the name of its composite. */
 export const LABEL_COMPOSITE = 'crossplane.io/composite';

@@ -13,6 +13,7 @@ import yaml from 'js-yaml';
 import { API_GROUP, PLURAL, PRODUCT } from '../apis/constants.js';
 import type { ComposedResource } from '../composition/subsystem.js';
 import { composedKinds, formatKind, type WatchedKind } from '../operator/kinds.js';
+import { type Obj } from '../apis/obj.js';
 
 /** Names of the operator's objects (and its Lease). */
 export const OPERATOR_NAME = `${PRODUCT}-operator`;
@@ -38,8 +39,6 @@ const PLACEHOLDERS: Readonly<Record<string, string>> = {
   __OPERATOR_MEMORY_LIMIT__: '{{ .Values.operator.resources.memoryLimit | quote }}',
   __OPERATOR_NODE_OPTIONS__: '{{ .Values.operator.nodeOptions | quote }}',
 };
-
-type Obj = Record<string, unknown>;
 
 /** The managed kinds grouped by API group, for RBAC rules (one rule per group, sorted). */
 function byGroup(kinds: readonly WatchedKind[]): Map<string, string[]> {

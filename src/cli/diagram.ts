@@ -4,8 +4,7 @@
  * architecture diagram (src/docs/readme.ts), collapsed to one node per kind.
  */
 import type { NamedResource } from '../render/provider-checks.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../apis/obj.js';
 
 export interface GraphNode {
   /** Mermaid-safe id. */

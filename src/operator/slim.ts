@@ -5,14 +5,14 @@
  * PCI control inspects keep only the references in their spec (the dependency graph's input) and
  * their conditions: about 40% of a platform's composed resources (routes, associations, aliases).
  */
-import { ANNOTATION_PAUSED, LABEL_COMPOSITE } from '../apis/constants.js';
+import { ANNOTATION_COMPOSITION_RESOURCE_NAME, ANNOTATION_PAUSED, LABEL_COMPOSITE } from '../apis/constants.js';
 import { CONTROLS } from '../policy/controls.js';
 import { isObj, type KubeObject, type Obj } from './kube/objects.js';
 
 export { LABEL_COMPOSITE };
 
 /** The annotation Crossplane v2 puts on every composed resource: its name in the Composition. */
-export const ANNOTATION_RESOURCE_NAME = 'crossplane.io/composition-resource-name';
+export const ANNOTATION_RESOURCE_NAME = ANNOTATION_COMPOSITION_RESOURCE_NAME;
 
 const KEEP_ANNOTATIONS = [ANNOTATION_RESOURCE_NAME, ANNOTATION_PAUSED];
 

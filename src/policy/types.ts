@@ -6,8 +6,8 @@
  * operator: spec.forProvider, falling back to status.atProvider).
  */
 import type { Environment } from '../apis/payment-platform.js';
-
-export type Obj = Record<string, unknown>;
+import { type Obj } from '../apis/obj.js';
+export type { Obj } from '../apis/obj.js';
 
 /** A composed resource as the policy sees it: rendered, or live from the API server. */
 export interface PolicyResource {

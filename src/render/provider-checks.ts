@@ -6,8 +6,7 @@
  * composition tests and the property-based tests, so that every one of them applies one copy.
  */
 import { AWS_LIMITS } from '../apis/constants.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../apis/obj.js';
 
 /** A rendered composed resource: its Composition resource name and the object. */
 export interface NamedResource {

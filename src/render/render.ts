@@ -5,14 +5,13 @@
  * uses; anything else throws UnsupportedError), function-cel-filter and function-auto-ready.
  */
 import { jsonClone } from '../paths.js';
-import { LABEL_COMPOSITE } from '../apis/constants.js';
+import { ANNOTATION_COMPOSITION_RESOURCE_NAME, FUNCTIONS, LABEL_COMPOSITE } from '../apis/constants.js';
 import { Environment } from '@marcbachmann/cel-js';
 import type { Patch, Transform } from '../composition/patches.js';
 import { FieldPathNotFound, getField, setField } from './fieldpath.js';
 import { goSprintf } from './sprintf.js';
 import { applyTransforms, UnsupportedError } from './transforms.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../apis/obj.js';
 
 export interface TemplateResource {
   name: string;
@@ -47,9 +46,9 @@ export interface RenderOptions {
   readonly observed?: Readonly<Record<string, Obj>>;
 }
 
-const FN_PT = 'function-patch-and-transform';
-const FN_FILTER = 'function-cel-filter';
-const FN_AUTO_READY = 'function-auto-ready';
+const FN_PT = FUNCTIONS.patchAndTransform.name;
+const FN_FILTER = FUNCTIONS.celFilter.name;
+const FN_AUTO_READY = FUNCTIONS.autoReady.name;
 
 const clone = jsonClone;
 
@@ -235,7 +234,7 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
       ...(rmd.name === undefined ? { generateName: `${md.name}-` } : {}),
       namespace: md.namespace,
       labels: { ...((rmd.labels as Obj) ?? {}), [LABEL_COMPOSITE]: md.name },
-      annotations: { ...((rmd.annotations as Obj) ?? {}), 'crossplane.io/composition-resource-name': name },
+      annotations: { ...((rmd.annotations as Obj) ?? {}), [ANNOTATION_COMPOSITION_RESOURCE_NAME]: name },
       ownerReferences: [
         { apiVersion: xr.apiVersion, kind: xr.kind, name: md.name, uid: md.uid, controller: true, blockOwnerDeletion: true },
       ],

@@ -3,7 +3,7 @@
  * provider will resolve it: with matchControllerRef, a single-valued selector must match exactly
  * one composed resource of the right kind, a multi-valued one at least one.
  */
-type Obj = Record<string, unknown>;
+import { type Obj } from '../apis/obj.js';
 
 export interface SelectorFinding {
   readonly resource: string;

@@ -8,8 +8,7 @@
  */
 import { renderClaim } from './claim.js';
 import type { ComposedOutput } from './render.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../apis/obj.js';
 
 export function fakeAtProvider(r: Obj, compositionName: string): Obj {
   const kind = String(r.kind);

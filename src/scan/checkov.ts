@@ -4,6 +4,7 @@
  * read, or parsing errors in the scanned files, are errors here.
  */
 import { spawnSync } from 'node:child_process';
+import { type Obj } from '../apis/obj.js';
 
 /** The checkov frameworks the scanner uses. */
 export const FRAMEWORKS = ['terraform', 'kubernetes', 'dockerfile'] as const;
@@ -29,8 +30,6 @@ export interface CheckovReport {
   readonly failed: readonly CheckResult[];
   readonly skipped: readonly CheckResult[];
 }
-
-type Obj = Record<string, unknown>;
 
 function results(framework: Framework, list: unknown): CheckResult[] {
   return (Array.isArray(list) ? (list as Obj[]) : []).map((r) => ({

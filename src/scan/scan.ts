@@ -17,8 +17,7 @@ import { runCheckov, type CheckovReport, type CheckResult } from './checkov.js';
 import { judge, loadExceptions, type Judgement, type ScanException } from './exceptions.js';
 import { toHcl } from './hcl.js';
 import { toTerraform, type Conversion } from './terraform.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../apis/obj.js';
 
 /** The namespace the chart is installed into (README: `helm install ... -n crossplane-system`). */
 export const CHART_NAMESPACE = 'crossplane-system';

@@ -16,8 +16,7 @@
  * - the Terraform resource name is the composition resource name with `-` as `_`.
  */
 import { AWS_KINDS, NON_AWS_KINDS, kindKey, type KindMapping } from './kinds.js';
-
-type Obj = Record<string, unknown>;
+import { isObj, type Obj } from '../apis/obj.js';
 
 /** A Terraform JSON value. */
 export type TfValue = string | number | boolean | null | TfValue[] | { [key: string]: TfValue };
@@ -135,8 +134,6 @@ export function referenceAttribute(kind: string, field: string, target?: KindMap
 export function escapeTemplate(s: string): string {
   return s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
-
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 interface Target {
   readonly name: string;

@@ -2,8 +2,7 @@ import yaml from 'js-yaml';
 import { PLURAL, API_GROUP } from '../../src/apis/constants.js';
 import { invalidFixtures, validClaims } from '../helpers.js';
 import { dumpAll, ensureNamespace, installXrdCrd, kubectl, kubectlOk } from './cluster.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 describe('claims judged by the real API server (structural schema + CEL)', () => {
   beforeAll(() => {

@@ -14,8 +14,7 @@ import { exampleClaims, ROOT } from '../helpers.js';
 import { run, toolBin } from '../support/tools.js';
 import { ASYNC_CREATE_FAILURE, SYNC_FAILURE, cli, cond, liveFixture, type LiveFixture } from '../unit/cli-harness.js';
 import { dumpAll, ensureNamespace, installXrdCrd, kubectlOk, requireCluster, writeTmp } from './cluster.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 const NS = 'cli-status';
 const production = JSON.parse(JSON.stringify(exampleClaims().find((c) => c.file.endsWith('production.yaml'))?.claim)) as Obj;

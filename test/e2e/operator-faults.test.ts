@@ -29,9 +29,9 @@ import {
   stopAll,
   waitFor,
 } from './operator-harness.js';
+import { type Obj } from '../../src/apis/obj.js';
 
 jest.setTimeout(240_000);
-type Obj = Record<string, unknown>;
 const m = (name: string): string => `${METRIC_PREFIX}${name}`;
 
 let cp: ControlPlane | undefined;

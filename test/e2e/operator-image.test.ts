@@ -29,9 +29,9 @@ import {
   stopAll,
   waitFor,
 } from './operator-harness.js';
+import { type Obj } from '../../src/apis/obj.js';
 
 jest.setTimeout(300_000);
-type Obj = Record<string, unknown>;
 const NS = 'team-image';
 
 let cp: ControlPlane | undefined;

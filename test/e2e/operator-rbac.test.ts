@@ -21,9 +21,9 @@ import {
 import { ROOT } from '../helpers.js';
 import { run, toolBin } from '../support/tools.js';
 import { buildOperator, ControlPlane, installPlatformCrd, OperatorProcess, stopAll, waitFor } from './operator-harness.js';
+import { type Obj } from '../../src/apis/obj.js';
 
 jest.setTimeout(240_000);
-type Obj = Record<string, unknown>;
 const RELEASE_NS = 'crossplane-system';
 const NS = 'team-rbac';
 const SA = 'payment-platform-operator';

@@ -31,9 +31,9 @@ import {
   stopAll,
   waitFor,
 } from './operator-harness.js';
+import { type Obj } from '../../src/apis/obj.js';
 
 jest.setTimeout(180_000);
-type Obj = Record<string, unknown>;
 const NS = 'team-payments';
 const m = (name: string): string => `${METRIC_PREFIX}${name}`;
 

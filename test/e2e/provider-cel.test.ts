@@ -9,8 +9,7 @@ import { managedKinds } from '../../src/chart/kinds.js';
 import { PaymentPlatformComposition } from '../../src/composition/composition.js';
 import { CEL_REQUIRED } from '../../src/render/provider-checks.js';
 import { kubectlOk, requireCluster } from './cluster.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 /** `forProvider` fields a CRD version's spec-level CEL rules require (`has(self.forProvider.X)`). */
 function celRequiredOf(crd: Obj, version: string): string[] {

@@ -7,8 +7,8 @@ import { ROOT, validClaims } from '../helpers.js';
 import { observe, renderSteadyState } from '../../src/render/steady-state.js';
 import { run, toolBin } from '../support/tools.js';
 import { dumpAll, ensureNamespace, kubectl, startFunctions, writeTmp, type RunningFunctions } from './cluster.js';
+import { type Obj } from '../../src/apis/obj.js';
 
-type Obj = Record<string, unknown>;
 const UID = '0a1b2c3d-1111-4222-8333-444455556666';
 
 let fns: RunningFunctions;

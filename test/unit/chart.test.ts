@@ -6,8 +6,8 @@ import { composedKinds, formatKind } from '../../src/operator/kinds.js';
 import { synth } from '../../src/synth.js';
 import { ROOT } from '../helpers.js';
 import { run, toolBin } from '../support/tools.js';
+import { type Obj } from '../../src/apis/obj.js';
 
-type Obj = Record<string, unknown>;
 const chart = join(ROOT, 'charts', CHART_NAME);
 
 function template(...args: string[]): Obj[] {

@@ -6,8 +6,7 @@ import { renderSteadyState } from '../../src/render/steady-state.js';
 import { synth } from '../../src/synth.js';
 import { ROOT, exampleClaims, invalidFixtures, validClaims } from '../helpers.js';
 import { cli } from './cli-harness.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 /** Node ids declared in a Mermaid flowchart and the ids its edges use. */
 function parseMermaid(text: string): { declared: Set<string>; used: Set<string>; subgraphs: number } {

@@ -3,6 +3,7 @@ import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { connect, type Cluster } from '../../src/cli/status/cluster.js';
 import type { ChangeFeed } from '../../src/cli/status/watch.js';
+import { type Obj } from '../../src/apis/obj.js';
 
 export interface CliRun {
   readonly code: number;
@@ -76,8 +77,6 @@ export async function cli(args: readonly string[], opts: CliOptions = {}): Promi
   const code = await main(args, { io, connect: withWatch ?? (opts.live ? connect : noCluster) });
   return { code, stdout, stderr, elapsed: clock - start, watched };
 }
-
-type Obj = Record<string, unknown>;
 
 /** A condition as Crossplane and the provider write it. */
 export const cond = (

@@ -11,8 +11,7 @@ import type { JsonSchema } from '../../src/apis/schema.js';
 import { validateClaim } from '../../src/apis/validate.js';
 import { checkClaim } from '../../src/cli/checks.js';
 import { cli } from './cli-harness.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 const RUNS = Number(process.env.PP_PROPERTY_RUNS ?? 40);
 

@@ -3,8 +3,8 @@ import { renderClaim } from '../../src/render/claim.js';
 import { renderSteadyState } from '../../src/render/steady-state.js';
 import { exampleClaims, invalidFixtures, validClaims } from '../helpers.js';
 import { cli } from './cli-harness.js';
+import { type Obj } from '../../src/apis/obj.js';
 
-type Obj = Record<string, unknown>;
 const nameOf = (r: Obj) => ((r.metadata as Obj).annotations as Obj)['crossplane.io/composition-resource-name'] as string;
 
 describe.each(validClaims().map((c) => [c.file, c.claim] as const))('render -f %s', (file, claim) => {

@@ -2,8 +2,8 @@ import { compareRequirements, type EvidenceReport } from '../../src/cli/evidence
 import { renderSteadyState } from '../../src/render/steady-state.js';
 import { exampleClaims, invalidFixtures, validClaims } from '../helpers.js';
 import { cli, cond, fakeCluster, liveFixture } from './cli-harness.js';
+import { type Obj } from '../../src/apis/obj.js';
 
-type Obj = Record<string, unknown>;
 const production = exampleClaims().find((c) => c.file.endsWith('production.yaml'))?.claim as Obj;
 
 describe.each(validClaims().map((c) => [c.file] as const))('report -f %s (simulation)', (file) => {

@@ -3,8 +3,7 @@ import { buildStatus, deepestCause, age, isFailing, resourceRefsOf } from '../..
 import { CliError } from '../../src/cli/errors.js';
 import { exampleClaims } from '../helpers.js';
 import { ASYNC_CREATE_FAILURE, SYNC_FAILURE, cli, cond, fakeCluster, liveFixture, T0, type LiveFixture } from './cli-harness.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 const claim = exampleClaims().find((c) => c.file.endsWith('production.yaml'))?.claim as Obj;
 const resources = renderClaim(claim).resources;

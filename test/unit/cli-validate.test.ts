@@ -3,8 +3,7 @@ import { checkClaim, checkResources, STAGES, type CheckFinding } from '../../src
 import { renderSteadyState } from '../../src/render/steady-state.js';
 import { invalidFixtures, validClaims } from '../helpers.js';
 import { cli } from './cli-harness.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 interface ValidateJson {
   valid: boolean;

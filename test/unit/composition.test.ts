@@ -12,8 +12,8 @@ import {
   isAwsManaged,
   providerModel,
 } from '../../src/render/provider-checks.js';
+import { type Obj } from '../../src/apis/obj.js';
 
-type Obj = Record<string, unknown>;
 const minimal = () => exampleClaims().find((c) => c.file.endsWith('minimal.yaml'))!.claim;
 const production = () => exampleClaims().find((c) => c.file.endsWith('production.yaml'))!.claim;
 const fp = (r: Obj | undefined) => ((r?.spec as Obj | undefined)?.forProvider ?? {}) as Obj;

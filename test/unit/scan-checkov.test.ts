@@ -22,8 +22,7 @@ import {
 import { toTerraform, type ComposedResource, type TfBody } from '../../src/scan/terraform.js';
 import { exampleClaims, ROOT } from '../helpers.js';
 import { toolBin } from '../support/tools.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 /** Installing checkov on a fresh machine takes a minute or two; each checkov run a few seconds. */
 const TIMEOUT = 10 * 60 * 1000;

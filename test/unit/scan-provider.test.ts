@@ -13,8 +13,7 @@ import { AWS_KINDS, type KindMapping } from '../../src/scan/kinds.js';
 import { claimToTerraform } from '../../src/scan/scan.js';
 import { LIST_SELECTORS, referenceAttribute, type TfBody, type TfValue } from '../../src/scan/terraform.js';
 import { validClaims } from '../helpers.js';
-
-type Obj = Record<string, unknown>;
+import { isObj } from '../../src/apis/obj.js';
 
 const MODULE = 'github.com/upbound/provider-aws/v2';
 
@@ -170,8 +169,6 @@ describe('converted claims are valid Terraform for the pinned provider', () => {
   };
   const resources = (Object.values(schema.provider_schemas)[0] as { resource_schemas: Record<string, { block: TfBlock }> })
     .resource_schemas;
-
-  const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
   function checkBody(body: TfBody, block: TfBlock, path: string, problems: string[], refs: string[]): void {
     for (const [arg, value] of Object.entries(body)) {

@@ -20,8 +20,7 @@ import {
 } from '../../src/scan/terraform.js';
 import { renderSteadyState } from '../../src/render/steady-state.js';
 import { exampleClaims, ROOT, validClaims } from '../helpers.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../src/apis/obj.js';
 
 const production = () => exampleClaims().find((c) => c.file.endsWith('production.yaml'))!.claim;
 

@@ -8,8 +8,7 @@ import { table, toJson, toYaml } from '../output.js';
 import { renderClaim } from '../../render/claim.js';
 import type { ComposedOutput } from '../../render/render.js';
 import { renderSteadyState } from '../../render/steady-state.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../apis/obj.js';
 
 const FORMATS = ['yaml', 'json', 'table'] as const;
 

@@ -12,8 +12,8 @@ import { buildEvidence, evidenceMarkdown, type EvidenceReport } from '../evidenc
 import { reportInvalidClaim } from '../findings-format.js';
 import { toJson } from '../output.js';
 import { fetchPlatform } from '../status/cluster.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../apis/obj.js';
+import { ANNOTATION_COMPOSITION_RESOURCE_NAME } from '../../apis/constants.js';
 
 const FORMATS = ['markdown', 'json'] as const;
 
@@ -55,7 +55,7 @@ async function live(ctx: Context, name: string, namespace: string | undefined): 
   const resources: PolicyResource[] = got.fetched.flatMap((f) => {
     if (!f.object) return [];
     const ann = (((f.object.metadata ?? {}) as Obj).annotations ?? {}) as Obj;
-    const crn = ann['crossplane.io/composition-resource-name'];
+    const crn = ann[ANNOTATION_COMPOSITION_RESOURCE_NAME];
     return [{ name: typeof crn === 'string' ? crn : f.ref.name, resource: f.object }];
   });
   const environment = envOf(got.xr);

@@ -9,8 +9,7 @@ import { CliError } from '../errors.js';
 import type { Fetched, ResourceRef } from './model.js';
 import { resourceRefsOf } from './model.js';
 import { WatchFeed, type ChangeFeed } from './watch.js';
-
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../apis/obj.js';
 
 /** What `status` and `report` read from a cluster; tests may pass a fake. */
 export interface Cluster {

@@ -4,7 +4,8 @@
  * its full message, the deepest first (managed resources before the PaymentPlatform, the
  * provider's last async operation before Synced before Ready).
  */
-type Obj = Record<string, unknown>;
+import { type Obj } from '../../apis/obj.js';
+import { ANNOTATION_COMPOSITION_RESOURCE_NAME } from '../../apis/constants.js';
 
 /** A Kubernetes condition as Crossplane and the provider write it. */
 export interface Condition {
@@ -175,8 +176,8 @@ function resourceStatus(f: Fetched): ResourceStatus {
   const o = f.object;
   const annotations = asObj(asObj(o?.metadata).annotations);
   const resource =
-    typeof annotations['crossplane.io/composition-resource-name'] === 'string'
-      ? String(annotations['crossplane.io/composition-resource-name'])
+    typeof annotations[ANNOTATION_COMPOSITION_RESOURCE_NAME] === 'string'
+      ? String(annotations[ANNOTATION_COMPOSITION_RESOURCE_NAME])
       : f.ref.name;
   const base = { resource, apiVersion: f.ref.apiVersion, kind: f.ref.kind, name: f.ref.name };
   if (!o) {

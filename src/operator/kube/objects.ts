@@ -2,9 +2,10 @@
  * Minimal typed views of the Kubernetes objects the operator reads: only the fields it uses,
  * read defensively (a live object may be malformed), never trusted to match a schema.
  */
+import { isObj } from '../../apis/obj.js';
 
-/** A JSON object as it comes from the API server. */
-export type Obj = Record<string, unknown>;
+/** A JSON object as it comes from the API server (one definition: src/apis/obj.ts). */
+export { isObj, type Obj } from '../../apis/obj.js';
 
 /** Metadata the operator reads. */
 export interface ObjectMeta {
@@ -39,8 +40,6 @@ export interface Condition {
   readonly message?: string;
   readonly lastTransitionTime?: string;
 }
-
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The value at a dotted path of plain keys, or undefined. */
 export function pathValue(o: unknown, path: readonly string[]): unknown {
