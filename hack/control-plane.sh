@@ -1,20 +1,35 @@
 #!/usr/bin/env bash
 # A throwaway local control plane for end-to-end tests: etcd + kube-apiserver
-# on 127.0.0.1 (free ports), no controller-manager, no scheduler, with
-# Crossplane's and the listed provider CRDs installed (hack/tools.sh crds).
+# on 127.0.0.1 (free ports), no scheduler, with Crossplane's and the listed
+# provider CRDs installed (hack/tools.sh crds).
 #
 # Usage:
-#   hack/control-plane.sh start DIR              start in DIR (data, logs, certs, kubeconfig)
-#   hack/control-plane.sh stop DIR               stop what `start DIR` started
-#   hack/control-plane.sh restart-apiserver DIR  restart only kube-apiserver, same flags and port
-#   hack/control-plane.sh run -- CMD [ARGS...]   start in a temp dir, run CMD, always stop;
-#                                                exits with CMD's exit code
+#   hack/control-plane.sh start [--crossplane] DIR   start in DIR (data, logs, certs, kubeconfig)
+#   hack/control-plane.sh stop DIR                   stop what `start DIR` started
+#   hack/control-plane.sh restart-apiserver DIR      restart only kube-apiserver, same flags and port
+#   hack/control-plane.sh run [--crossplane] -- CMD [ARGS...]
+#                                  start in a temp dir, run CMD, always stop;
+#                                  exits with CMD's exit code
+#
+# --crossplane also starts, as local processes (no pods, no registry, no Docker):
+# kube-controller-manager (garbagecollector and namespace controllers only, so
+# deletions cascade), the three composition functions as mTLS gRPC servers, and
+# the real Crossplane core (`crossplane core start --package-runtime=External`)
+# with its webhooks on, its `nousages` ValidatingWebhookConfiguration pointed at
+# the local webhook port. Only Crossplane's and the ProviderConfig CRDs are
+# installed: managed-resource CRDs come from provider packages (see
+# test/reconcile/). DIR then also gets xp-pki/ (one CA and one
+# localhost/127.0.0.1 certificate for serverAuth and clientAuth), xpkg-cache/
+# (Crossplane's package cache, empty) and functions (one line per function:
+# NAME ENDPOINT). PP_XP_ARGS adds flags to `crossplane core start`, one per
+# word (e.g. PP_XP_ARGS='--circuit-breaker-burst=1000').
 #
 # DIR gets: kubeconfig (admin, group system:masters), kubeconfig-user (user
 # pp-user, no RBAC grants: bind roles to it to test least privilege), env
 # (`source DIR/env` exports KUBECONFIG and PP_* variables), pids, logs/.
 #
 # Environment: PP_CP_TIMEOUT (seconds to wait for readiness, default 90),
+# PP_XP_ARGS (see --crossplane),
 # PP_CP_SKIP_CRDS=1 (install no CRDs), PP_CP_KEEP=1 (`run` keeps its temp dir),
 # PP_MANAGED_CRDS_LIST / PP_CACHE_DIR (passed to hack/tools.sh).
 set -euo pipefail
@@ -22,6 +37,9 @@ set -euo pipefail
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLS="${HACK_DIR}/tools.sh"
 TIMEOUT="${PP_CP_TIMEOUT:-90}"
+CROSSPLANE=0
+# The processes of --crossplane mode, stopped before the API server.
+XP_PROCS=(crossplane function-patch-and-transform function-cel-filter function-auto-ready kube-controller-manager)
 
 die() { echo "control-plane.sh: $*" >&2; exit 1; }
 log() { echo "control-plane.sh: $*" >&2; }
@@ -217,7 +235,13 @@ install_crds() { # install_crds DIR
   [[ "${PP_CP_SKIP_CRDS:-}" != 1 ]] || return 0
   kubectl="$("$TOOLS" bin kubectl)"
   rm -rf "${dir}/crds"
-  "$TOOLS" crds "${dir}/crds"
+  if (( CROSSPLANE )); then
+    # Managed-resource CRDs come from the provider packages (as MRDs) in this mode.
+    : >"${dir}/managed-crds.none"
+    PP_MANAGED_CRDS_LIST="${dir}/managed-crds.none" "$TOOLS" crds "${dir}/crds"
+  else
+    "$TOOLS" crds "${dir}/crds"
+  fi
   if ! "$kubectl" --kubeconfig "${dir}/kubeconfig" apply --server-side --force-conflicts \
     --field-manager=pp-control-plane -f "${dir}/crds" -o name >"${dir}/crds.applied" 2>"${dir}/logs/crds-apply.log"; then
     tail -n 20 "${dir}/logs/crds-apply.log" >&2
@@ -243,17 +267,156 @@ install_crds() { # install_crds DIR
   log "installed ${#names[@]} CRDs"
 }
 
+# ---- --crossplane mode ------------------------------------------------------
+
+# make_xp_pki DIR: one CA and one leaf certificate (SAN localhost, 127.0.0.1; serverAuth and
+# clientAuth) as DIR/xp-pki/{ca.crt,tls.crt,tls.key}. The same files are each function's
+# --tls-certs-dir (server certificate, and the CA that verifies Crossplane's client certificate),
+# Crossplane's --tls-client-certs-dir (mTLS to functions) and --tls-server-certs-dir (webhooks),
+# and the CA is the webhook configuration's caBundle.
+make_xp_pki() {
+  local pki="$1/xp-pki"
+  [[ -f "${pki}/tls.crt" ]] && return 0
+  mkdir -p "$pki"
+  chmod 0700 "$pki"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "${pki}/ca.key" -out "${pki}/ca.crt" -days 30 -subj "/CN=payment-platform-test-ca" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout "${pki}/tls.key" -out "${pki}/tls.csr" -subj "/CN=localhost" 2>/dev/null
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "extendedKeyUsage=serverAuth,clientAuth" \
+    "keyUsage=critical,digitalSignature,keyEncipherment" "basicConstraints=CA:FALSE" >"${pki}/leaf.ext"
+  openssl x509 -req -in "${pki}/tls.csr" -CA "${pki}/ca.crt" -CAkey "${pki}/ca.key" -CAcreateserial \
+    -out "${pki}/tls.crt" -days 30 -extfile "${pki}/leaf.ext" 2>/dev/null
+  rm -f "${pki}/tls.csr" "${pki}/leaf.ext" "${pki}/ca.srl"
+  chmod 0600 "${pki}"/*.key
+}
+
+# wait_port DIR NAME PORT: waits until 127.0.0.1:PORT accepts connections while NAME lives.
+wait_port() {
+  local deadline=$((SECONDS + TIMEOUT))
+  until port_in_use "$3"; do
+    if ! alive "$(pid_of "$1" "$2")" "$1"; then
+      tail -n 25 "$1/logs/$2.log" >&2
+      die "$2 exited during startup (logs in $1/logs)"
+    fi
+    (( SECONDS < deadline )) || die "$2 does not listen on 127.0.0.1:$3 after ${TIMEOUT} s"
+    sleep 0.2
+  done
+}
+
+start_kcm() { # start_kcm DIR
+  local kcm
+  kcm="$("$TOOLS" bin kube-controller-manager)"
+  "$kcm" --kubeconfig="$1/kubeconfig" --controllers=garbagecollector,namespace \
+    --leader-elect=false --use-service-account-credentials=false --secure-port=0 \
+    --concurrent-gc-syncs=5 --v=2 </dev/null >>"$1/logs/kube-controller-manager.log" 2>&1 &
+  set_pid "$1" kube-controller-manager "$!"
+  wait_exec "$!" "$kcm"
+}
+
+start_functions() { # start_functions DIR: writes DIR/functions (NAME ENDPOINT per line)
+  local fn bin port
+  : >"$1/functions"
+  for fn in function-patch-and-transform function-cel-filter function-auto-ready; do
+    bin="$("$TOOLS" bin "$fn")"
+    read -r port <<<"$(free_ports 1)"
+    "$bin" --tls-certs-dir="$1/xp-pki" --address="127.0.0.1:${port}" </dev/null >>"$1/logs/${fn}.log" 2>&1 &
+    set_pid "$1" "$fn" "$!"
+    wait_exec "$!" "$bin"
+    wait_port "$1" "$fn" "$port"
+    echo "${fn} localhost:${port}" >>"$1/functions"
+  done
+}
+
+# start_crossplane DIR: the real Crossplane core as a local process; waits for /readyz, then
+# registers its nousages webhook.
+start_crossplane() {
+  local dir="$1" core kubectl wh_port met_port hp_port deadline a
+  local -a args
+  core="$("$TOOLS" bin crossplane-core)"
+  kubectl="$("$TOOLS" bin kubectl)"
+  mkdir -p "${dir}/xpkg-cache"
+  "$kubectl" --kubeconfig "${dir}/kubeconfig" create namespace crossplane-system >/dev/null
+  read -r wh_port met_port hp_port <<<"$(free_ports 3)"
+  {
+    printf '%s\n' core start --namespace=crossplane-system --package-runtime=External \
+      "--xpkg-cache-dir=${dir}/xpkg-cache" "--tls-client-certs-dir=${dir}/xp-pki" \
+      "--tls-server-certs-dir=${dir}/xp-pki" "--webhook-port=${wh_port}" "--metrics-port=${met_port}" \
+      "--health-probe-port=${hp_port}" --enable-usages --enable-webhooks
+    for a in ${PP_XP_ARGS:-}; do echo "$a"; done
+  } >"${dir}/crossplane.args"
+  mapfile -t args <"${dir}/crossplane.args"
+  KUBECONFIG="${dir}/kubeconfig" "$core" "${args[@]}" </dev/null >>"${dir}/logs/crossplane.log" 2>&1 &
+  set_pid "$dir" crossplane "$!"
+  wait_exec "$!" "$core"
+  deadline=$((SECONDS + TIMEOUT))
+  until curl -fsS "http://127.0.0.1:${hp_port}/readyz" >/dev/null 2>&1; do
+    if ! alive "$(pid_of "$dir" crossplane)" "$dir"; then
+      tail -n 25 "${dir}/logs/crossplane.log" >&2
+      die "crossplane exited during startup (logs in ${dir}/logs)"
+    fi
+    (( SECONDS < deadline )) || die "crossplane not ready after ${TIMEOUT} s (logs in ${dir}/logs)"
+    sleep 0.5
+  done
+  # Crossplane's nousages webhook, by URL (a cluster install points it at a Service). Without it
+  # Usages protect nothing: the deletion of a used resource would just go through.
+  "$kubectl" --kubeconfig "${dir}/kubeconfig" apply -f - >/dev/null <<EOF
+apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingWebhookConfiguration
+metadata:
+  name: crossplane-no-usages
+webhooks:
+  - name: nousages.protection.crossplane.io
+    admissionReviewVersions: [v1]
+    clientConfig:
+      url: https://localhost:${wh_port}/validate-no-usages
+      caBundle: $(base64 -w0 <"${dir}/xp-pki/ca.crt")
+    failurePolicy: Fail
+    sideEffects: None
+    objectSelector:
+      matchLabels:
+        crossplane.io/in-use: "true"
+    rules:
+      - apiGroups: ["*"]
+        apiVersions: ["*"]
+        operations: [DELETE]
+        resources: ["*"]
+EOF
+  {
+    printf 'export PP_XP_PKI=%q\n' "${dir}/xp-pki"
+    printf 'export PP_XP_CACHE=%q\n' "${dir}/xpkg-cache"
+    printf 'export PP_XP_FUNCTIONS=%q\n' "${dir}/functions"
+    printf 'export PP_XP_METRICS_URL=%q\n' "http://127.0.0.1:${met_port}/metrics"
+    printf 'export PP_XP_LOG=%q\n' "${dir}/logs/crossplane.log"
+  } >>"${dir}/env"
+}
+
+start_crossplane_mode() { # start_crossplane_mode DIR
+  local start_ms
+  start_ms="$(now_ms)"
+  make_xp_pki "$1"
+  start_kcm "$1"
+  start_functions "$1"
+  start_crossplane "$1"
+  log "kube-controller-manager, 3 functions (mTLS) and Crossplane core ready in $(( $(now_ms) - start_ms )) ms"
+}
+
 running() { # running DIR: both processes of DIR are alive
   alive "$(pid_of "$1" etcd)" "$1" && alive "$(pid_of "$1" kube-apiserver)" "$1"
 }
 
 cmd_start() {
+  if [[ "${1:-}" == --crossplane ]]; then CROSSPLANE=1; shift; fi
   (( $# == 1 )) || usage
   local dir start_ms attempt rc etcd_port peer_port api_port server f kubectl
   dir="$(abs_dir "$1")"
   start_ms="$(now_ms)"
   # Build (or find) the binaries before starting anything.
   "$TOOLS" ensure kubernetes etcd >&2
+  if (( CROSSPLANE )); then
+    "$TOOLS" ensure crossplane-core function-patch-and-transform function-cel-filter function-auto-ready >&2
+  fi
   kubectl="$("$TOOLS" bin kubectl)"
 
   if running "$dir"; then
@@ -316,11 +479,13 @@ EOF
   done
   log "kube-apiserver ready at ${server} in $(( $(now_ms) - start_ms )) ms"
   install_crds "$dir"
+  if (( CROSSPLANE )); then start_crossplane_mode "$dir"; fi
   log "control plane ready in ${dir} in $(( $(now_ms) - start_ms )) ms (source ${dir}/env)"
 }
 
 stop_all() { # stop_all DIR
-  local dir="$1"
+  local dir="$1" name
+  for name in "${XP_PROCS[@]}"; do kill_wait "$(pid_of "$dir" "$name")" "$dir" "$name"; done
   kill_wait "$(pid_of "$dir" kube-apiserver)" "$dir" kube-apiserver
   kill_wait "$(pid_of "$dir" etcd)" "$dir" etcd
   rm -f "${dir}/pids"
@@ -369,16 +534,19 @@ run_cleanup() {
 }
 
 cmd_run() {
+  local -a start_flags=()
+  if [[ "${1:-}" == --crossplane ]]; then start_flags=(--crossplane); shift; fi
   [[ "${1:-}" == -- ]] && shift
   (( $# >= 1 )) || usage
   trap run_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
   RUN_DIR="$(mktemp -d "${TMPDIR:-/tmp}/pp-control-plane.XXXXXX")"
-  cmd_start "$RUN_DIR"
+  cmd_start "${start_flags[@]}" "$RUN_DIR"
   # shellcheck disable=SC1091
   source "${RUN_DIR}/env"
   export KUBECONFIG PP_CP_DIR PP_KUBECONFIG_USER PP_APISERVER_URL PP_ETCD_URL PP_KUBECTL PATH
+  if (( CROSSPLANE )); then export PP_XP_PKI PP_XP_CACHE PP_XP_FUNCTIONS PP_XP_METRICS_URL PP_XP_LOG; fi
   # In the background, so that a signal reaches the traps at once.
   "$@" 0<&0 &
   RUN_CHILD=$!

@@ -8,6 +8,10 @@
 #   hack/tools.sh ensure [NAME...]  build what is missing (default: every tool)
 #   hack/tools.sh bin NAME          print a binary's absolute path (builds it if missing)
 #   hack/tools.sh crds DIR          write the CRDs the test control plane needs into DIR
+#   hack/tools.sh module TOOL       print the Go module directory of a pinned tool's source
+#                                   (downloaded, checked against go.sum): TOOL is a function,
+#                                   crossplane-core or provider-aws (the package sources and
+#                                   CRDs the reconcile suite packages for Crossplane offline)
 #   hack/tools.sh list              print tool, version, cache state
 #
 # NAME is a tool (kubernetes etcd crossplane crossplane-core
@@ -293,11 +297,14 @@ cmd_list() {
 # module_dir PIN_DIR MODULE: downloads MODULE at the version PIN_DIR pins
 # (checked against PIN_DIR/go.sum) and prints its directory in the module cache.
 module_dir() {
-  local version json dir
+  local version json dir target
   version="$(gomod_version "$1" "$2")"
-  json="$(cd "$1" && go mod download -json "$2@${version}")" || die "cannot download $2@${version}: ${json}"
+  # Follow a replace (function-auto-ready is served only under its repository's path).
+  target="$(cd "$1" && go list -m -f '{{with .Replace}}{{.Path}}@{{.Version}}{{end}}' "$2")" || die "cannot resolve $2 in $1"
+  [[ -n "$target" ]] || target="$2@${version}"
+  json="$(cd "$1" && go mod download -json "$target")" || die "cannot download ${target}: ${json}"
   dir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$json")"
-  [[ -n "$dir" && -d "$dir" ]] || die "no module directory for $2@${version}: ${json}"
+  [[ -n "$dir" && -d "$dir" ]] || die "no module directory for ${target}: ${json}"
   echo "$dir"
 }
 
@@ -366,6 +373,11 @@ main() {
     ensure) cmd_ensure "$@" ;;
     bin) cmd_bin "$@" ;;
     crds) cmd_crds "$@" ;;
+    module)
+      (( $# == 1 )) || usage
+      [[ -d "${PINS_DIR}/$1" ]] && ! is_npm_tool "$1" || die "no pinned Go module for '$1'"
+      module_dir "${PINS_DIR}/$1" "$(main_module "$1")"
+      ;;
     list) cmd_list ;;
     -h | --help | help) usage ;;
     *) usage ;;
