@@ -38,12 +38,12 @@ tools: ## Build (or reuse from ~/.cache/payment-platform) the pinned tools: kube
 	hack/tools.sh ensure
 
 .PHONY: e2e
-e2e: build tools ## End-to-end suite against a throwaway kube-apiserver + etcd (started and stopped here)
+e2e: build tools ## End-to-end suites: a throwaway kube-apiserver + etcd, and the reconcile suites on the real Crossplane core (started and stopped here)
 	scripts/ensure-lua.sh
 	hack/control-plane.sh run -- env NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects e2e --runInBand
 
 .PHONY: demo
-demo: build ## Local demo: control plane, chart, example claim, `kubectl get paymentplatforms`, crossplane render; tears down on exit
+demo: build ## Local demo: real Crossplane core + stand-in provider, chart, example claim until READY, deletion in order; tears down on exit
 	scripts/demo.sh
 
 .PHONY: lint

@@ -469,8 +469,14 @@ EOF
     wait_ready "$dir" || rc=$?
     (( rc != 0 )) || break
     stop_all "$dir"
-    if (( rc == 3 )) && grep -qs 'address already in use' "${dir}"/logs/*.log && (( attempt < 3 )); then
-      log "port clash, retrying with other ports"
+    # A process that exits during startup (a port taken between the check and the bind, or an
+    # etcd that died without a word on a loaded machine) gets two more tries on other ports.
+    if (( rc == 3 )) && (( attempt < 3 )); then
+      if grep -qs 'address already in use' "${dir}"/logs/*.log; then
+        log "port clash, retrying with other ports"
+      else
+        log "a process exited during startup (attempt ${attempt}), retrying with other ports"
+      fi
       rm -rf "${dir}/etcd" "${dir}/pids"
       for f in "${dir}"/logs/*.log; do mv -f "$f" "${f%.log}.attempt${attempt}"; done
       continue

@@ -7,6 +7,7 @@
  * These are measurements, reported in the README; the test fails only if a platform never
  * becomes Ready.
  */
+import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
@@ -56,7 +57,7 @@ test.each(CLAIMS)('with default flags, %s becomes Ready; the figures are printed
   const doc = yaml.load(readFileSync(join(ROOT, file), 'utf8')) as Obj;
   const md = doc.metadata as Obj;
   const ns = String(md.namespace);
-  cp.kubectlOk(['create', 'namespace', ns]);
+  cp.namespace(ns);
   const paths = cp
     .list('crd')
     .filter((c) => /\.aws\.m\.upbound\.io$/.test(String((c.spec as Obj).group)) && isTrue(c, 'Established'))

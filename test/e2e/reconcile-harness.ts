@@ -11,7 +11,7 @@
  * the chart. What is simulated: AWS and the provider (the stand-in), and the package runtime.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -39,11 +39,15 @@ export class StandIn {
   constructor(
     readonly name: string,
     args: string[],
+    /** Where every line is copied (the control plane's logs/ directory). */
+    logFile?: string,
   ) {
+    const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
     const main = join(ROOT, 'dist/test/reconcile/main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: run \`make build\` first (make e2e does)`);
     this.proc = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     createInterface({ input: this.proc.stdout! }).on('line', (l) => {
+      log?.write(`${l}\n`);
       try {
         this.lines.push(JSON.parse(l) as Logged);
       } catch {
@@ -146,6 +150,11 @@ export class CrossplaneCluster {
     return r.stdout;
   }
 
+  /** Creates the namespace unless it exists. */
+  namespace(name: string): void {
+    this.apply([{ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }]);
+  }
+
   apply(objs: unknown[]): void {
     this.kubectlOk(['apply', '-f', '-'], objs.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1 })).join('---\n'));
   }
@@ -198,8 +207,17 @@ export class CrossplaneCluster {
 
   /** Starts the External runtime and the stand-in provider (`providerArgs` e.g. --create-ms). */
   startStandIns(providerArgs: readonly string[] = []): { runtime: StandIn; provider: StandIn } {
-    const runtime = new StandIn('runtime', ['runtime', '--kubeconfig', this.kubeconfig, '--functions', this.functionsFile]);
-    const provider = new StandIn('provider', ['provider', '--kubeconfig', this.kubeconfig, ...providerArgs]);
+    const logs = join(this.dir, 'logs');
+    const runtime = new StandIn(
+      'runtime',
+      ['runtime', '--kubeconfig', this.kubeconfig, '--functions', this.functionsFile],
+      join(logs, 'runtime.log'),
+    );
+    const provider = new StandIn(
+      'provider',
+      ['provider', '--kubeconfig', this.kubeconfig, ...providerArgs],
+      join(logs, 'provider.log'),
+    );
     this.standIns.push(runtime, provider);
     return { runtime, provider };
   }

@@ -6,12 +6,14 @@
  * AWS. Crossplane runs with its circuit breaker widened here (FAST_XP_ARGS); the defaults are
  * measured by test/e2e/reconcile-defaults.test.ts.
  */
+import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { ANNOTATION_EXTERNAL_NAME, API_GROUP, PLURAL } from '../../src/apis/constants.js';
 import { type Obj } from '../../src/apis/obj.js';
 import { ROOT } from '../helpers.js';
+import { OperatorProcess, kindFlags } from './operator-harness.js';
 import { run } from '../support/tools.js';
 import { ANNOTATION_FAIL, FINALIZER } from '../reconcile/provider.js';
 import {
@@ -156,7 +158,7 @@ describe('activation: a kind missing from the ManagedResourceActivationPolicy is
       spec: { activate: activate.filter((k) => k !== 'internetgateways.ec2.aws.m.upbound.io') },
     };
     cp.apply([broken]);
-    cp.kubectlOk(['create', 'namespace', MINIMAL.namespace]);
+    cp.namespace(MINIMAL.namespace);
     cp.apply([MINIMAL.doc]);
     const synced = await until('Synced=False naming InternetGateway', 300_000, () => {
       const c = conditionOf(xrOf(MINIMAL), 'Synced');
@@ -175,7 +177,7 @@ describe('activation: a kind missing from the ManagedResourceActivationPolicy is
 describe('composition: the platforms reach Synced and Ready', () => {
   test('minimal, production and every-option claims become Synced=True and Ready=True', async () => {
     for (const c of [PRODUCTION, EVERY_OPTION]) {
-      cp.kubectlOk(['create', 'namespace', c.namespace]);
+      cp.namespace(c.namespace);
       cp.apply([c.doc]);
     }
     const started = Date.now();
@@ -189,7 +191,11 @@ describe('composition: the platforms reach Synced and Ready', () => {
     }
     const table = cp.kubectlOk(['get', PP, '-A']);
     console.log(table);
-    expect(table).toMatch(new RegExp(`${MINIMAL.name}\\s+True\\s+True`));
+    // NAMESPACE NAME ENV ALB DB-ENDPOINT SYNCED READY COMPOSITION AGE
+    for (const c of CLAIMS)
+      expect(table).toMatch(
+        new RegExp(`^${c.namespace}\\s+${c.name}\\s+\\S+\\s+\\S+\\.elb\\.amazonaws\\.com\\s+\\S+\\s+True\\s+True\\s`, 'm'),
+      );
   });
 
   test('the activation policy activates exactly the kinds the claims compose', () => {
@@ -237,8 +243,18 @@ describe('composition: the platforms reach Synced and Ready', () => {
   });
 });
 
-describe('health: kubectl payments status agrees with Crossplane', () => {
-  test('all ready, then one failing managed resource is named', async () => {
+describe('health: kubectl payments status and the operator agree with Crossplane', () => {
+  let operator: OperatorProcess | undefined;
+  afterAll(async () => {
+    operator?.kill('SIGTERM');
+    await operator?.exited;
+  });
+  const health = (): Obj | undefined => (xrOf(MINIMAL)?.status as Obj | undefined)?.health as Obj | undefined;
+
+  test('all ready, then one failing managed resource is named by both', async () => {
+    operator = new OperatorProcess(join(ROOT, 'dist/src/operator/main.js'), 'reconcile', kindFlags(), cp.kubeconfig);
+    await operator.started(60_000);
+    await until('the operator reports Ready in status.health', 120_000, () => health()?.state === 'Ready');
     const ok = cli(['status', MINIMAL.name, '-n', MINIMAL.namespace, '-o', 'json']);
     expect(ok.code).toBe(0);
     const [cluster] = byRole(MINIMAL, 'database-cluster').length
@@ -252,8 +268,14 @@ describe('health: kubectl payments status agrees with Crossplane', () => {
     expect(failing.code).toBe(1);
     expect(failing.stdout).toContain(name);
     expect(failing.stdout).toContain('InvalidParameterCombination');
+    const failed = await until('the operator names the failing cluster', 120_000, () => {
+      const h = health();
+      return h?.state === 'NotReady' && (h.deepestFailing as Obj | undefined)?.name === name ? h : undefined;
+    });
+    expect(String((failed.deepestFailing as Obj).message)).toContain('InvalidParameterCombination');
     cp.kubectlOk(['annotate', `clusters.rds.aws.m.upbound.io/${name}`, '-n', MINIMAL.namespace, `${ANNOTATION_FAIL}-`]);
     await until('XR Ready=True again', 120_000, () => isTrue(xrOf(MINIMAL), 'Ready'));
+    await until('the operator reports Ready again', 120_000, () => health()?.state === 'Ready');
   });
 });
 
@@ -281,7 +303,12 @@ describe('updates: a claim change reaches the managed resource in place', () => 
     );
     await until('the stand-in provider observed the change', 120_000, () => isTrue(xrOf(MINIMAL), 'Ready'));
     expect(externalNames(MINIMAL)).toEqual(before);
-    expect(provider.events('created').filter((e) => e.namespace === MINIMAL.namespace)).toHaveLength(before.size);
+    // Each managed resource was created once, before the change, and never again.
+    const mine = new Set([...before.keys()]);
+    const created = provider
+      .events('created')
+      .filter((e) => e.namespace === MINIMAL.namespace && mine.has(`${String(e.kind)}/${String(e.name)}`));
+    expect(created).toHaveLength(before.size);
   });
 });
 
@@ -333,7 +360,13 @@ describe('Usages and deletion', () => {
       const of = `${String(spec.of.kind)}/${String((spec.of.resourceRef as Obj).name)}`;
       const by = `${String(spec.by.kind)}/${String((spec.by.resourceRef as Obj).name)}`;
       expect([by, released.has(by)]).toEqual([by, true]);
-      expect([of, released.get(of)! > released.get(by)!]).toEqual([of, true]);
+      expect([of, released.has(of)]).toEqual([of, true]);
+      expect({ usage: (u.metadata as Obj).name, of, by, ofAfterBy: released.get(of)! > released.get(by)! }).toEqual({
+        usage: (u.metadata as Obj).name,
+        of,
+        by,
+        ofAfterBy: true,
+      });
     }
     const orphaned = provider
       .events('orphaned')
