@@ -54,9 +54,13 @@ demo: build ## Local demo: control plane, chart, example claim, `kubectl get pay
 	scripts/demo.sh
 
 .PHONY: lint
-lint: install ## Type-check and check formatting
+lint: install ## Type-check, ESLint (typescript-eslint, type-aware) and prettier --check
 	npx tsc -p tsconfig.json --noEmit
-	npx prettier --check 'src/**/*.ts' 'test/**/*.ts'
+	npm run lint
+
+.PHONY: mutate
+mutate: install ## Mutation testing (StrykerJS) of src/policy and src/render; slow, not in CI; report in reports/mutation/
+	npx stryker run --incremental $(MUTATE_ARGS)
 
 .PHONY: clean
 clean: ## Remove build output

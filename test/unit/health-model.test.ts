@@ -330,10 +330,7 @@ describe('the CLI and the operator give the same verdict', () => {
       xr,
       [refs[1], refs[0], refs[2], refs[3], refs[4]].map((ref) => ({ ref, object: objects.get(ref.name) })),
     );
-    expect(status.problems.map((p) => `${p.resource}/${p.condition}`)).toEqual([
-      'vpc/LastAsyncOperation',
-      'subnet/Synced',
-    ]); // the PaymentPlatform's Ready=False Creating is progress, not a problem
+    expect(status.problems.map((p) => `${p.resource}/${p.condition}`)).toEqual(['vpc/LastAsyncOperation', 'subnet/Synced']); // the PaymentPlatform's Ready=False Creating is progress, not a problem
     expect(status.readyCount).toBe(2);
   });
 });

@@ -71,6 +71,8 @@ class SlimWatch {
       // 5-10 minutes, like client-go, so that a silently dead connection is replaced.
       timeoutSeconds: 300 + Math.floor(Math.random() * 300),
     };
+    // Declared before the callbacks that read it: watchStream may call done before it returns.
+    // eslint-disable-next-line prefer-const -- assigned once, after the closures that use it exist
     let controller: AbortController | undefined;
     const wrapped = (phase: string, apiObj: unknown, watchObj?: unknown): void => {
       if (this.stopped) return;
