@@ -28,10 +28,17 @@ drift: build ## Fail if committed generated files differ from a fresh synth
 	node dist/src/main.js --check
 
 .PHONY: test
-test: build drift ## Unit tests: API, Composition, policy, renderer, CLI, chart (helm lint/template), Argo CD health (Lua), scan converter, drift
+test: build drift test-unit test-integration ## Drift check, then the unit and integration suites
+
+.PHONY: test-unit
+test-unit: install ## Unit suites (pure TypeScript, no external tool): API, Composition, policy, renderer, CLI, operator logic, scan converter
+	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
+
+.PHONY: test-integration
+test-integration: install ## Integration suites (real tools): chart (helm lint/template), Argo CD health (Lua), checkov, provider tables (Go), tool pins
 	scripts/ensure-lua.sh
 	hack/tools.sh ensure helm
-	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
+	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects integration
 
 .PHONY: tools
 tools: ## Build (or reuse from ~/.cache/payment-platform) the pinned tools: kube-apiserver, etcd, Crossplane CLI, functions (Go); helm, Node.js 24 (npm)
@@ -47,9 +54,13 @@ demo: build ## Local demo: real Crossplane core + stand-in provider, chart, exam
 	scripts/demo.sh
 
 .PHONY: lint
-lint: install ## Type-check and check formatting
+lint: install ## Type-check, ESLint (typescript-eslint, type-aware) and prettier --check
 	npx tsc -p tsconfig.json --noEmit
-	npx prettier --check 'src/**/*.ts' 'test/**/*.ts'
+	npm run lint
+
+.PHONY: mutate
+mutate: install ## Mutation testing (StrykerJS) of src/policy and src/render; slow, not in CI; report in reports/mutation/
+	npx stryker run --incremental $(MUTATE_ARGS)
 
 .PHONY: clean
 clean: ## Remove build output
@@ -69,7 +80,8 @@ bench-render: build ## Benchmark offline render+validate per claim against the r
 .PHONY: test-operator
 test-operator: build ## Operator tests: unit suites, then e2e suites on their own real API servers
 	hack/tools.sh ensure kubernetes etcd crossplane helm node
-	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit/operator test/unit/chart --selectProjects unit
+	NODE_OPTIONS=--experimental-vm-modules npx jest test/unit/operator --selectProjects unit
+	NODE_OPTIONS=--experimental-vm-modules npx jest test/integration/chart --selectProjects integration
 	NODE_OPTIONS=--experimental-vm-modules npx jest test/e2e/operator --selectProjects e2e
 
 .PHONY: bench-operator

@@ -14,6 +14,7 @@ import { API_GROUP, PLURAL, PRODUCT } from '../apis/constants.js';
 import type { ComposedResource } from '../composition/subsystem.js';
 import { composedKinds, formatKind, type WatchedKind } from '../operator/kinds.js';
 import { type Obj } from '../apis/obj.js';
+import { fillPlaceholders, type PlaceholderTable } from './placeholders.js';
 
 /** Names of the operator's objects (and its Lease). */
 export const OPERATOR_NAME = `${PRODUCT}-operator`;
@@ -23,8 +24,8 @@ export const OPERATOR_PORT = 8080;
 export const OPERATOR_UID = 65532;
 
 const NS = '__OPERATOR_NAMESPACE__';
-/** Placeholder -> Helm expression, replaced after YAML serialization. */
-const PLACEHOLDERS: Readonly<Record<string, string>> = {
+/** Placeholder -> Helm expression, filled after YAML serialization (placeholders.ts). */
+const PLACEHOLDER_VALUES: Readonly<Record<string, string>> = {
   [NS]: '{{ .Release.Namespace | quote }}',
   __OPERATOR_IMAGE__: '{{ printf "%s:%s" .Values.operator.image.repository .Values.operator.image.tag | quote }}',
   __OPERATOR_PULL_POLICY__: '{{ .Values.operator.image.pullPolicy | quote }}',
@@ -38,6 +39,12 @@ const PLACEHOLDERS: Readonly<Record<string, string>> = {
   __OPERATOR_MEMORY_REQUEST__: '{{ .Values.operator.resources.memoryRequest | quote }}',
   __OPERATOR_MEMORY_LIMIT__: '{{ .Values.operator.resources.memoryLimit | quote }}',
   __OPERATOR_NODE_OPTIONS__: '{{ .Values.operator.nodeOptions | quote }}',
+};
+
+/** The operator's placeholders: values, and the `patch` verb only with `operator.hotLoop.pause`. */
+export const OPERATOR_PLACEHOLDERS: PlaceholderTable = {
+  values: PLACEHOLDER_VALUES,
+  blocks: { __PAUSE_PATCH__: ['{{- if .Values.operator.hotLoop.pause }}', '- patch', '{{- end }}'] },
 };
 
 /** The managed kinds grouped by API group, for RBAC rules (one rule per group, sorted). */
@@ -211,11 +218,17 @@ function postProcess(objs: Obj[]): Obj[] {
 
 /**
  * Serializes the operator's objects as a Helm template guarded by `operator.enabled`; `dump` is
- * the chart's serializer (it fills the release name).
+ * the chart's serializer and `chart` the chart's own placeholders (the release name).
  */
-export function operatorTemplate(objs: readonly Obj[], header: string, dump: (objs: Obj[]) => string = defaultDump): string {
-  let body = dump([...objs]);
-  body = body.replace(/^(\s*)- __PAUSE_PATCH__\n/gm, '$1{{- if .Values.operator.hotLoop.pause }}\n$1- patch\n$1{{- end }}\n');
-  for (const [placeholder, expr] of Object.entries(PLACEHOLDERS)) body = body.replaceAll(placeholder, expr);
+export function operatorTemplate(
+  objs: readonly Obj[],
+  header: string,
+  dump: (objs: Obj[]) => string = defaultDump,
+  chart: PlaceholderTable = {},
+): string {
+  const body = fillPlaceholders(dump([...objs]), {
+    values: { ...OPERATOR_PLACEHOLDERS.values, ...chart.values },
+    blocks: { ...OPERATOR_PLACEHOLDERS.blocks, ...chart.blocks },
+  });
   return `${header}{{- if .Values.operator.enabled }}\n${body}{{- end }}\n`;
 }

@@ -2,7 +2,7 @@
  * The PCI-DSS v4.0.1 controls of a PaymentPlatform, one per requirement of the platform on one
  * kind of composed resource, with the AWS Security Hub (FSBP) controls and the checkov checks that
  * test the same thing. A checkov id is listed only if checkov really evaluates it on the
- * production example (test/unit/scan-controls.test.ts), so the README's table and `make scan`
+ * production example (test/integration/scan-controls.test.ts), so the README's table and `make scan`
  * agree; controls no checkov check covers (the managed master password, TLS-only bucket
  * policies, Object Lock through its own resource) have none. Recheck Security Hub ids before
  * quoting them to an assessor.

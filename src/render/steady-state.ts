@@ -71,9 +71,8 @@ export function renderSteadyState(claim: unknown) {
   const first = renderClaim(xr);
   if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
   let current = first;
-  let observed: Record<string, Obj> = {};
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    observed = observe(current.resources);
+    const observed = observe(current.resources);
     const next = renderClaim(xr, { observed });
     const before = JSON.stringify([xr.status ?? {}, current.resources.map((r) => r.name)]);
     xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };

@@ -3,7 +3,7 @@
  * resources they wrap. Each row was read from the source of the provider release the chart
  * installs (PROVIDER_AWS_VERSION): the kind's `GetTerraformResourceType()` in
  * `apis/namespaced/<group>/v1beta1/zz_<kind>_terraformed.go` and its external-name configuration
- * in `config/externalname.go`. test/unit/scan-provider.test.ts checks every row against that
+ * in `config/externalname.go`. test/integration/scan-provider.test.ts checks every row against that
  * source again, and every converted claim against the provider's Terraform schema
  * (`config/schema.json`).
  *

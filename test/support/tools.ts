@@ -52,11 +52,10 @@ export function sleepSync(ms: number): void {
 export function waitCrdEstablished(kubectl: Runner, name: string, timeoutMs = 120_000): void {
   const jsonpath = '{.status.conditions[?(@.type=="Established")].status}';
   const end = Date.now() + timeoutMs;
-  let last = '';
   for (;;) {
     const r = kubectl(['get', 'crd', name, '-o', `jsonpath=${jsonpath}`]);
     if (r.code === 0 && r.stdout.trim() === 'True') return;
-    last = r.code === 0 ? `Established=${r.stdout.trim() || '(no condition yet)'}` : r.stderr.trim();
+    const last = r.code === 0 ? `Established=${r.stdout.trim() || '(no condition yet)'}` : r.stderr.trim();
     if (Date.now() > end) throw new Error(`CRD ${name} not Established after ${timeoutMs} ms: ${last}`);
     sleepSync(250);
   }

@@ -1,20 +1,22 @@
 /**
  * The status of a PaymentPlatform as the CLI shows it, computed from the objects alone (no I/O):
  * every composed resource with Ready/Synced and age, the progress count, and every problem with
- * its full message, the deepest first (managed resources before the PaymentPlatform, the
- * provider's last async operation before Synced before Ready).
+ * its full message, the deepest first: managed resources before the PaymentPlatform, root causes
+ * before the resources they block (the operator's order: src/apis/health-model.ts), and within one
+ * object the provider's last async operation before Synced before Ready.
  */
 import { type Obj } from '../../apis/obj.js';
-import { ANNOTATION_COMPOSITION_RESOURCE_NAME } from '../../apis/constants.js';
+import {
+  compositionResourceName,
+  conditionsOf,
+  failingConditions,
+  isFailing,
+  judgeResource,
+  rootCauseOrder,
+  type Condition,
+} from '../../apis/health-model.js';
 
-/** A Kubernetes condition as Crossplane and the provider write it. */
-export interface Condition {
-  readonly type: string;
-  readonly status: string;
-  readonly reason?: string;
-  readonly message?: string;
-  readonly lastTransitionTime?: string;
-}
+export { conditionsOf, isFailing, type Condition };
 
 /** An entry of the XR's `spec.crossplane.resourceRefs`. */
 export interface ResourceRef {
@@ -87,13 +89,6 @@ export interface PlatformStatus {
 
 const asObj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 
-/** The conditions of an object (`status.conditions`), tolerating absent or odd values. */
-export function conditionsOf(o: Obj | undefined): Condition[] {
-  const list = asObj(o?.status).conditions;
-  if (!Array.isArray(list)) return [];
-  return list.filter((c): c is Condition => typeof asObj(c).type === 'string' && typeof asObj(c).status === 'string');
-}
-
 const tri = (conds: readonly Condition[], type: string): Tri => {
   const s = conds.find((c) => c.type === type)?.status;
   return s === 'True' || s === 'False' || s === 'Unknown' ? s : '-';
@@ -114,41 +109,20 @@ export function deepestCause(message: string): string | undefined {
   return cause !== undefined && cause.trim() !== '' && cause !== message ? cause.trim() : undefined;
 }
 
-/** Order of conditions within one object: the provider's async operation is the deepest. */
-const RANK: Readonly<Record<string, number>> = { LastAsyncOperation: 0, Synced: 1, Ready: 3 };
-
-/**
- * Whether a condition reports a failure: any False condition with a message, except Ready while
- * the resource is still being created (`Creating`, which Crossplane also uses for the
- * PaymentPlatform's list of unready resources).
- */
-export function isFailing(c: Condition): boolean {
-  if (c.status !== 'False') return false;
-  if (c.type === 'Ready') return c.reason !== 'Creating' && c.reason !== 'Deleting' && (c.message ?? '') !== '';
-  return c.type === 'Synced' || (c.message ?? '') !== '';
-}
-
-function problemsOf(
-  conds: readonly Condition[],
-  who: { resource: string; kind: string; name: string },
-  depth: number,
-): Problem[] {
-  return conds
-    .filter(isFailing)
-    .sort((a, b) => (RANK[a.type] ?? 2) - (RANK[b.type] ?? 2))
-    .map((c) => {
-      const message = c.message ?? '';
-      const cause = deepestCause(message);
-      return {
-        ...who,
-        condition: c.type,
-        ...(c.reason ? { reason: c.reason } : {}),
-        message: message === '' ? `${c.type} is False${c.reason ? ` (${c.reason})` : ''}` : message,
-        ...(cause !== undefined ? { cause } : {}),
-        ...(c.lastTransitionTime ? { since: String(c.lastTransitionTime) } : {}),
-        depth,
-      };
-    });
+function problemsOf(o: Obj, who: { resource: string; kind: string; name: string }, depth: number): Problem[] {
+  return failingConditions(o).map((c) => {
+    const message = c.message ?? '';
+    const cause = deepestCause(message);
+    return {
+      ...who,
+      condition: c.type,
+      ...(c.reason ? { reason: c.reason } : {}),
+      message: message === '' ? `${c.type} is False${c.reason ? ` (${c.reason})` : ''}` : message,
+      ...(cause !== undefined ? { cause } : {}),
+      ...(c.lastTransitionTime ? { since: String(c.lastTransitionTime) } : {}),
+      depth,
+    };
+  });
 }
 
 const timestamp = (o: Obj | undefined): string | undefined => {
@@ -174,11 +148,7 @@ export function resourceRefsOf(xr: Obj): ResourceRef[] {
 
 function resourceStatus(f: Fetched): ResourceStatus {
   const o = f.object;
-  const annotations = asObj(asObj(o?.metadata).annotations);
-  const resource =
-    typeof annotations[ANNOTATION_COMPOSITION_RESOURCE_NAME] === 'string'
-      ? String(annotations[ANNOTATION_COMPOSITION_RESOURCE_NAME])
-      : f.ref.name;
+  const resource = compositionResourceName(o, f.ref.name);
   const base = { resource, apiVersion: f.ref.apiVersion, kind: f.ref.kind, name: f.ref.name };
   if (!o) {
     return {
@@ -202,8 +172,8 @@ function resourceStatus(f: Fetched): ResourceStatus {
   const conds = conditionsOf(o);
   const ready = tri(conds, 'Ready');
   // Objects without conditions (the ConfigMap) are ready once they exist, as the Composition's
-  // readiness check `None` says.
-  const isReady = ready === 'True' || (conds.length === 0 && asObj(o.spec).forProvider === undefined);
+  // readiness check `None` says (the shared verdict).
+  const isReady = judgeResource(o).ready;
   const createdAt = timestamp(o);
   return {
     ...base,
@@ -212,7 +182,7 @@ function resourceStatus(f: Fetched): ResourceStatus {
     synced: tri(conds, 'Synced'),
     isReady,
     ...(createdAt ? { createdAt } : {}),
-    problems: problemsOf(conds, base, 1),
+    problems: problemsOf(o, base, 1),
   };
 }
 
@@ -222,10 +192,22 @@ export function buildStatus(xr: Obj, fetched: readonly Fetched[]): PlatformStatu
   const name = String(md.name ?? '');
   const conds = conditionsOf(xr);
   const resources = fetched.map(resourceStatus);
+  // Root causes first, as the operator picks its deepest failing resource; resources with a
+  // problem but a Ready verdict (a paused one) after them, in their order.
+  const order = rootCauseOrder(
+    fetched.map((f, i) => ({
+      name: f.ref.name,
+      resource: resources[i].resource,
+      object: f.object,
+      verdict: judgeResource(f.object),
+    })),
+  );
+  const position = new Map(order.map((c, i) => [c.item.name, i]));
+  const at = (r: ResourceStatus): number => position.get(r.name) ?? order.length;
   const problems = [
-    ...resources.flatMap((r) => r.problems),
-    ...problemsOf(conds, { resource: name, kind: String(xr.kind ?? 'PaymentPlatform'), name }, 0),
-  ].sort((a, b) => b.depth - a.depth);
+    ...[...resources].sort((a, b) => at(a) - at(b)).flatMap((r) => r.problems),
+    ...problemsOf(xr, { resource: name, kind: String(xr.kind ?? 'PaymentPlatform'), name }, 0),
+  ];
   const environment = asObj(asObj(xr.spec).parameters).environment;
   const createdAt = timestamp(xr);
   return {

@@ -11,6 +11,7 @@ import type https from 'node:https';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import yaml from 'js-yaml';
+import { kubeConfigFromYaml } from './client-node.js';
 import { isObj, type Obj } from './objects.js';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -123,17 +124,8 @@ export class ClusterConfig {
 
   /** Exec plugins and auth providers: client-node's KubeConfig does the work. */
   private static async viaClientNode(doc: Obj, server: URL, source: string): Promise<ClusterConfig> {
-    const { KubeConfig } = await import('@kubernetes/client-node');
-    const kc = new KubeConfig();
-    kc.loadFromString(yaml.dump(doc));
-    return new ClusterConfig(
-      server,
-      async (opts) => {
-        await kc.applyToHTTPSOptions(opts);
-        delete opts.agent;
-      },
-      `${source} (client-node KubeConfig)`,
-    );
+    const kc = await kubeConfigFromYaml(yaml.dump(doc));
+    return new ClusterConfig(server, (opts) => kc.applyToHTTPSOptions(opts), `${source} (client-node KubeConfig)`);
   }
 }
 

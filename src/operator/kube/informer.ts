@@ -9,15 +9,12 @@
  * - watch bookmarks and a randomized watch timeout, as client-go's reflector uses.
  * No polling: between events nothing runs.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
-// Deep imports: the package root loads client-node's whole generated API (see config.ts).
-import { ListWatch } from '@kubernetes/client-node/dist/cache.js';
-import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import { backoffDelay, type BackoffOptions } from '../backoff.js';
 import type { Limiter } from '../limiter.js';
 import type { Logger } from '../logger.js';
 import { errorFields } from '../logger.js';
 import { ApiError, isStatus, type KubeClient } from './client.js';
+import { createListWatch, type ListWatchCache, type WatchCallback, type WatchDone, type WatchQuery } from './client-node.js';
 import type { ClusterConfig } from './config.js';
 import { isObj, type KubeList, type KubeObject } from './objects.js';
 import { watchStream } from './watch.js';
@@ -45,13 +42,10 @@ export interface InformerOptions {
 }
 
 /**
- * ListWatch's watcher: client-node's `Watch` type with `watch()` streaming through
- * `watchStream` (the operator's credentials), slimming objects, asking for bookmarks and a
- * timeout, and reporting the first watch. Watch's own KubeConfig is never used.
+ * ListWatch's watch function (client-node.ts): streams through `watchStream` (the operator's
+ * credentials), slims objects, asks for bookmarks and a timeout, and reports the first watch.
  */
-const UNUSED_KUBECONFIG = undefined as unknown as KubeConfig;
-
-class SlimWatch extends Watch {
+class SlimWatch {
   private readonly controllers = new Set<AbortController>();
   /** Watches in a row that ended at once without an event (e.g. an ERROR other than 410). */
   private quickEnds = 0;
@@ -60,16 +54,9 @@ class SlimWatch extends Watch {
   constructor(
     private readonly cluster: ClusterConfig,
     private readonly informer: Informer,
-  ) {
-    super(UNUSED_KUBECONFIG);
-  }
+  ) {}
 
-  override async watch(
-    path: string,
-    queryParams: Record<string, string | number | boolean | undefined>,
-    callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void,
-    done: (err: unknown) => void,
-  ): Promise<AbortController> {
+  async watch(path: string, queryParams: WatchQuery, callback: WatchCallback, done: WatchDone): Promise<AbortController> {
     // ListWatch watches right after it cached a list: from here on the cache is synced.
     this.informer.markSynced();
     if (this.quickEnds > 0) {
@@ -84,6 +71,8 @@ class SlimWatch extends Watch {
       // 5-10 minutes, like client-go, so that a silently dead connection is replaced.
       timeoutSeconds: 300 + Math.floor(Math.random() * 300),
     };
+    // Declared before the callbacks that read it: watchStream may call done before it returns.
+    // eslint-disable-next-line prefer-const -- assigned once, after the closures that use it exist
     let controller: AbortController | undefined;
     const wrapped = (phase: string, apiObj: unknown, watchObj?: unknown): void => {
       if (this.stopped) return;
@@ -123,7 +112,7 @@ const isStatus410 = (err: unknown): boolean => isObj(err) && (err.statusCode ===
 
 /** One resource's cache, kept current by list and watch. */
 export class Informer {
-  private readonly lw: ListWatch<KubeObject>;
+  private readonly lw: ListWatchCache<KubeObject>;
   private readonly watcher: SlimWatch;
   private readonly handlers: { add: ObjectHandler[]; update: ObjectHandler[]; delete: ObjectHandler[] } = {
     add: [],
@@ -143,7 +132,12 @@ export class Informer {
       this.resolveSynced = resolve;
     });
     this.watcher = new SlimWatch(options.cluster, this);
-    this.lw = new ListWatch<KubeObject>(options.path, this.watcher, () => this.listAll(), false, options.labelSelector);
+    this.lw = createListWatch<KubeObject>({
+      path: options.path,
+      watch: (path, query, callback, done) => this.watcher.watch(path, query, callback, done),
+      list: () => this.listAll(),
+      ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
+    });
     this.lw.on('add', (o) => this.handlers.add.forEach((h) => h(o)));
     this.lw.on('update', (o) => this.handlers.update.forEach((h) => h(o)));
     this.lw.on('delete', (o) => this.handlers.delete.forEach((h) => h(o)));

@@ -42,6 +42,7 @@ beforeAll(() => {
   } catch (e) {
     throw new Error(
       `scripts/scan.sh checkov could not install the pinned checkov (scan/requirements.txt): ${(e as Error).message}`,
+      { cause: e },
     );
   }
   work = mkdtempSync(join(tmpdir(), 'pp-scan-test-'));

@@ -34,6 +34,7 @@ function providerDir(): string {
   } catch (e) {
     throw new Error(
       `cannot download ${MODULE}@${version} with the Go toolchain (README: Go 1.26 is a development requirement): ${(e as Error).message}`,
+      { cause: e },
     );
   }
   const dir = (JSON.parse(out) as { Dir?: string }).Dir;
