@@ -16,8 +16,9 @@ $(NPM_STAMP): package.json package-lock.json
 install: $(NPM_STAMP) ## Install the pinned npm dependencies (npm ci)
 
 .PHONY: build
-build: install ## Compile TypeScript to dist/
+build: install ## Compile TypeScript to dist/, bundle the CLI (dist/cli/, esbuild)
 	npx tsc -p tsconfig.json
+	node dist/src/cli/bundle.js
 
 .PHONY: synth
 synth: build ## Generate the XRD, Composition, Helm chart and docs from src/
@@ -71,7 +72,7 @@ scan: build ## checkov (pinned, cached) on the chart's objects, the production e
 	scripts/scan.sh
 
 .PHONY: bench-render
-bench-render: build ## Benchmark offline render+validate per claim against the real `crossplane render`
+bench-render: build ## Benchmark `kubectl payments` commands as processes against `crossplane render` with its functions (CPU, wall, RSS)
 	hack/tools.sh ensure crossplane crossplane-core function-patch-and-transform function-cel-filter function-auto-ready
 	npx tsc --outDir dist --rootDir . --module NodeNext --moduleResolution NodeNext --target ES2022 --strict \
 	  --skipLibCheck --esModuleInterop --resolveJsonModule --types node --ignoreConfig bench/render-bench.ts

@@ -1,13 +1,25 @@
 #!/usr/bin/env node
 // kubectl plugin entry point: `kubectl payments ...` runs this file (kubectl finds
-// `kubectl-payments` on PATH). The CLI is compiled TypeScript in dist/: `make build` first.
+// `kubectl-payments` on PATH). The CLI is TypeScript, built by `make build` into a bundle
+// (dist/cli/main.js, esbuild); the plain tsc output (dist/src/cli/main.js) is the fallback.
+// Exit code 2, with a message, when it is not built or its dependencies are not installed.
+import { existsSync } from 'node:fs';
+
+const root = new URL('..', import.meta.url);
+const fail = (message) => {
+  process.stderr.write(`kubectl-payments: ${message}\n`);
+  process.exit(2);
+};
+const bundle = new URL('dist/cli/main.js', root);
+const entry = existsSync(bundle) ? bundle : new URL('dist/src/cli/main.js', root);
 let cli;
 try {
-  cli = await import('../dist/src/cli/main.js');
+  cli = await import(entry.href);
 } catch (e) {
-  if (e && e.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes('cli/main.js')) {
-    process.stderr.write('kubectl-payments: the CLI is not built yet; run `make build` in the payment-platform checkout\n');
-    process.exit(2);
+  if (e && e.code === 'ERR_MODULE_NOT_FOUND') {
+    const missing = /Cannot find (?:package|module) '([^']+)'/.exec(String(e.message))?.[1] ?? String(e.message);
+    if (!existsSync(entry)) fail('the CLI is not built yet; run `make build` in the payment-platform checkout');
+    fail(`a dependency is missing (${missing}): run \`npm ci\` (or \`make build\`) in the payment-platform checkout`);
   }
   throw e;
 }

@@ -3,12 +3,29 @@
  * schema (types, enums, patterns, bounds, unknown fields) and every CEL rule of the XRD, reporting
  * every finding with its field path, not only the first.
  */
-import { jsonClone } from '../paths.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonClone, packageRoot } from '../paths.js';
 import { Environment } from '@marcbachmann/cel-js';
 import { API_GROUP_VERSION, KIND } from './constants.js';
-import { openApiSchema } from './xrd.js';
 import type { JsonSchema } from './schema.js';
 import { applyDefaults } from '../render/defaults.js';
+
+/**
+ * The XRD's openAPIV3Schema as JSON, written by `make synth` from the XRD (src/synth.ts) and
+ * checked by the drift check, so that validating does not build the XRD (cdk8s, the Crossplane
+ * models) at run time; a rule added to the XRD reaches the validator with the next synth.
+ */
+export const SCHEMA_JSON = 'src/apis/generated/openapi-v3-schema.json';
+
+/** The openAPIV3Schema of an XRD manifest's first version. */
+export const xrdSchema = (xrd: Record<string, unknown>): JsonSchema =>
+  (xrd as { spec: { versions: { schema: { openAPIV3Schema: JsonSchema } }[] } }).spec.versions[0]?.schema
+    .openAPIV3Schema as JsonSchema;
+
+let schemaCache: JsonSchema | undefined;
+const openApiSchema = (): JsonSchema =>
+  (schemaCache ??= JSON.parse(readFileSync(join(packageRoot(), SCHEMA_JSON), 'utf8')) as JsonSchema);
 
 export interface Finding {
   /** Dotted path of the offending field (`spec.parameters.database.minCapacity`). */

@@ -102,7 +102,7 @@ export async function checkResources(
  * Composition at all (UnsupportedError, a broken patch): that is an error of the tool or the
  * Composition, not a finding on the claim.
  */
-export async function checkClaim(claim: unknown): Promise<CheckOutcome> {
+export async function checkClaim(claim: unknown, opts: { composition?: Record<string, unknown> } = {}): Promise<CheckOutcome> {
   const { defaulted, findings: schema } = validateClaim(claim);
   const findings: CheckFinding[] = schema.map((f) => ({
     stage: 'schema',
@@ -114,7 +114,7 @@ export async function checkClaim(claim: unknown): Promise<CheckOutcome> {
   if (schema.length > 0) return { findings, stagesRun: ['schema'], resourceCount: 0, controls: [] };
   const environment = ((defaulted.spec as { parameters?: { environment?: Environment } }).parameters?.environment ??
     'development') as Environment;
-  const { final } = renderSteadyState(claim);
+  const { final } = renderSteadyState(claim, opts);
   const rest = await checkResources(final.resources, environment);
   return {
     findings: [...findings, ...rest.findings],

@@ -1,5 +1,4 @@
-/** What every subcommand is: a name, its help, and a run function returning the exit code. */
-import { boolFlag, parseCommandLine, stringFlag, type FlagSpec, type Parsed } from './args.js';
+/** What every subcommand gets: its parsed command line, I/O, styling and (live commands) a cluster. */
 import { UsageError } from './errors.js';
 import type { Io, Style } from './io.js';
 import type { Cluster } from './status/cluster.js';
@@ -11,51 +10,65 @@ export const PROGRAM = 'kubectl payments';
 export interface Context {
   readonly io: Io;
   readonly style: Style;
-  /** Opens the cluster of the current kubeconfig (only live commands call it). */
-  readonly connect: () => Cluster;
+  /**
+   * Opens the cluster of the current kubeconfig (only live commands call it). Absent: the real
+   * one (src/cli/status/cluster.ts), loaded only by the commands that need it.
+   */
+  readonly connect?: () => Cluster;
 }
 
-export interface Command {
-  readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
-  /** The full `--help` text. */
-  readonly help: string;
-  run(argv: readonly string[], ctx: Context): Promise<number>;
+/** A command line as parsed from the command's flag declarations (src/cli/program.ts). */
+export interface CommandInput {
+  /** The command's name (for messages). */
+  readonly command: string;
+  /** Flag values, defaults filled in, by commander's attribute name (`steadyState`). */
+  readonly opts: Readonly<Record<string, unknown>>;
+  /** Positional arguments. */
+  readonly args: readonly string[];
+  /** Whether the user gave the flag (rather than its default applying). */
+  given(attribute: string): boolean;
 }
 
-/** The claim-file flags every offline command takes (`-f` as in kubectl; `--file` also works). */
-export const FILE_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  filename: { type: 'string', short: 'f' },
-  file: { type: 'string' },
-};
-
-/** The claim file named by -f/--filename/--file, or undefined. */
-export function fileFlag(p: Parsed): string | undefined {
-  return stringFlag(p, 'filename') ?? stringFlag(p, 'file');
+/** The implementation of a command: loaded only when that command runs. */
+export interface CommandModule {
+  run(input: CommandInput, ctx: Context): Promise<number>;
 }
 
-/** The claim file, which the command requires. */
-export function requireFile(command: string, p: Parsed): string {
-  const f = fileFlag(p);
-  if (f === undefined) throw new UsageError(`"${command}" needs a claim file: -f FILE (or -f - for standard input)`, command);
-  return f;
+/** A string flag's value. */
+export function stringOpt(input: CommandInput, name: string): string | undefined {
+  const v = input.opts[name];
+  return typeof v === 'string' ? v : undefined;
 }
 
-/**
- * Parses a command line; prints the help and returns undefined when --help was given.
- */
-export function parseOrHelp(
-  cmd: Pick<Command, 'name' | 'help'>,
-  argv: readonly string[],
-  ctx: Context,
-  flags: Readonly<Record<string, FlagSpec>>,
-  positionals?: { readonly min: number; readonly max: number; readonly what?: string },
-): Parsed | undefined {
-  const p = parseCommandLine(cmd.name, argv, flags, positionals);
-  if (boolFlag(p, 'help')) {
-    ctx.io.out(cmd.help);
-    return undefined;
-  }
-  return p;
+/** The claim files of -f/--filename/--file (repeatable), in the order given. */
+export function fileArgs(input: CommandInput): string[] {
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  return [...list(input.opts.filename), ...list(input.opts.file)];
+}
+
+/** The claim files, which the command requires. */
+export function requireFiles(input: CommandInput): string[] {
+  const files = fileArgs(input);
+  if (files.length === 0)
+    throw new UsageError(`"${input.command}" needs a claim file: -f FILE (or -f - for standard input)`, input.command);
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('-f - (standard input) can be given once', input.command);
+  return files;
+}
+
+/** The one claim file of a command that takes one claim. */
+export function requireOneFile(input: CommandInput): string {
+  const files = requireFiles(input);
+  if (files.length > 1)
+    throw new UsageError(
+      `"${input.command}" takes one claim file; got ${files.length} (-f ${files.join(' -f ')})`,
+      input.command,
+    );
+  return files[0] as string;
+}
+
+/** The cluster: the context's (tests), else the kubeconfig's, loaded on first use. */
+export async function clusterOf(ctx: Context): Promise<Cluster> {
+  if (ctx.connect) return ctx.connect();
+  const { connect } = await import('./status/cluster.js');
+  return connect();
 }

@@ -5,6 +5,16 @@
  * setting.
  */
 import { hostname } from 'node:os';
+import { DURATION_HINT } from '../util/duration.js';
+import {
+  booleanValue,
+  Command,
+  CommanderError,
+  durationValue,
+  integerValue,
+  InvalidArgumentError,
+  Option,
+} from '../util/flags.js';
 
 /** Log levels pino understands. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -53,32 +63,12 @@ export interface OperatorConfig {
 interface Setting {
   readonly flag: string;
   readonly help: string;
+  /** The default as the user would write it (shown in the help, parsed like a value). */
   readonly def: string;
-  readonly parse: (raw: string, name: string) => unknown;
-}
-
-/** Parses `500ms`, `15s`, `2m`, `1h` (or plain milliseconds). */
-export function parseDuration(raw: string, name: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)?$/.exec(raw.trim());
-  if (!m) throw new Error(`'${name}' must be a duration like 500ms, 15s or 2m (got '${raw}')`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1;
-  return Math.round(Number(m[1]) * unit);
-}
-
-function parseInteger(min: number, max: number) {
-  return (raw: string, name: string): number => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new Error(`'${name}' must be an integer from ${min} to ${max} (got '${raw}')`);
-    }
-    return n;
-  };
-}
-
-function parseBool(raw: string, name: string): boolean {
-  if (/^(true|1|yes)$/i.test(raw)) return true;
-  if (/^(false|0|no)$/i.test(raw)) return false;
-  throw new Error(`'${name}' must be true or false (got '${raw}')`);
+  /** Parses a value (from the flag or the environment); throws InvalidArgumentError. */
+  readonly parse: (raw: string) => unknown;
+  /** Name of the value in the help (`<duration>`); switches have none. */
+  readonly value?: string;
 }
 
 const text = (raw: string): string => raw;
@@ -88,11 +78,15 @@ const list = (raw: string): string[] =>
     .map((s) => s.trim())
     .filter((s) => s !== '');
 
-function parseLevel(raw: string, name: string): LogLevel {
+function parseLevel(raw: string): LogLevel {
   const level = LOG_LEVELS.find((l) => l === raw);
-  if (!level) throw new Error(`'${name}' must be one of ${LOG_LEVELS.join(', ')} (got '${raw}')`);
+  if (!level) throw new InvalidArgumentError(`must be one of ${LOG_LEVELS.join(', ')}`);
   return level;
 }
+
+const duration = { parse: durationValue, value: 'duration' } as const;
+const integer = (min: number, max: number) => ({ parse: integerValue(min, max), value: 'n' }) as const;
+const toggle = { parse: booleanValue } as const;
 
 /** Every setting: flag name, help, default (as text) and parser. Keys are OperatorConfig keys. */
 export const SETTINGS: Readonly<Record<keyof OperatorConfig, Setting>> = {
@@ -101,71 +95,87 @@ export const SETTINGS: Readonly<Record<keyof OperatorConfig, Setting>> = {
     help: 'kubeconfig file (default: KUBECONFIG, in-cluster, ~/.kube/config)',
     def: '',
     parse: text,
+    value: 'file',
   },
   kinds: {
     flag: 'kinds',
     help: "managed-resource kinds to watch, comma-separated group/version/Kind/plural (default: the Composition's)",
     def: '',
     parse: list,
+    value: 'list',
   },
   policyKinds: {
     flag: 'policy-kinds',
     help: "other composed kinds the PCI controls read (e.g. Usage), same form (default: the Composition's)",
     def: '',
     parse: list,
+    value: 'list',
   },
-  leaderElect: { flag: 'leader-elect', help: 'use leader election on a Lease', def: 'true', parse: parseBool },
-  leaseName: { flag: 'lease-name', help: 'name of the leader-election Lease', def: 'payment-platform-operator', parse: text },
+  leaderElect: { flag: 'leader-elect', help: 'use leader election on a Lease', def: 'true', ...toggle },
+  leaseName: {
+    flag: 'lease-name',
+    help: 'name of the leader-election Lease',
+    def: 'payment-platform-operator',
+    parse: text,
+    value: 'name',
+  },
   leaseNamespace: {
     flag: 'lease-namespace',
     help: 'namespace of the Lease (default: POD_NAMESPACE, else crossplane-system)',
     def: '',
     parse: text,
+    value: 'namespace',
   },
-  identity: { flag: 'identity', help: 'identity in the Lease (default: POD_NAME, else host name and pid)', def: '', parse: text },
+  identity: {
+    flag: 'identity',
+    help: 'identity in the Lease (default: POD_NAME, else host name and pid)',
+    def: '',
+    parse: text,
+    value: 'name',
+  },
   leaseDurationMs: {
     flag: 'lease-duration',
     help: 'how long a Lease is valid without renewal',
     def: '15s',
-    parse: parseDuration,
+    ...duration,
   },
   renewDeadlineMs: {
     flag: 'renew-deadline',
     help: 'how long the leader retries renewing before it gives up leadership',
     def: '10s',
-    parse: parseDuration,
+    ...duration,
   },
-  retryPeriodMs: { flag: 'retry-period', help: 'interval of Lease renewals', def: '2s', parse: parseDuration },
-  bindAddress: { flag: 'bind-address', help: 'address of the HTTP server', def: '0.0.0.0', parse: text },
+  retryPeriodMs: { flag: 'retry-period', help: 'interval of Lease renewals', def: '2s', ...duration },
+  bindAddress: { flag: 'bind-address', help: 'address of the HTTP server', def: '0.0.0.0', parse: text, value: 'address' },
   port: {
     flag: 'port',
     help: 'port of /healthz, /readyz and /metrics (0: any free port)',
     def: '8080',
-    parse: parseInteger(0, 65535),
+    ...integer(0, 65535),
   },
-  workers: { flag: 'workers', help: 'platforms reconciled concurrently', def: '4', parse: parseInteger(1, 64) },
-  logLevel: { flag: 'log-level', help: `log level: ${LOG_LEVELS.join(', ')}`, def: 'info', parse: parseLevel },
-  listPageSize: { flag: 'list-page-size', help: 'page size of list requests', def: '500', parse: parseInteger(1, 100_000) },
-  backoffBaseMs: { flag: 'backoff-base', help: 'first retry delay after a failed reconcile', def: '200ms', parse: parseDuration },
-  backoffMaxMs: { flag: 'backoff-max', help: 'longest retry delay', def: '5m', parse: parseDuration },
+  workers: { flag: 'workers', help: 'platforms reconciled concurrently', def: '4', ...integer(1, 64) },
+  logLevel: { flag: 'log-level', help: `log level: ${LOG_LEVELS.join(', ')}`, def: 'info', parse: parseLevel, value: 'level' },
+  listPageSize: { flag: 'list-page-size', help: 'page size of list requests', def: '500', ...integer(1, 100_000) },
+  backoffBaseMs: { flag: 'backoff-base', help: 'first retry delay after a failed reconcile', def: '200ms', ...duration },
+  backoffMaxMs: { flag: 'backoff-max', help: 'longest retry delay', def: '5m', ...duration },
   hotLoopMaxUpdates: {
     flag: 'hot-loop-max-updates',
     help: 'updates of one managed resource within the window that make a hot loop',
     def: '30',
-    parse: parseInteger(2, 1_000_000),
+    ...integer(2, 1_000_000),
   },
-  hotLoopWindowMs: { flag: 'hot-loop-window', help: 'sliding window of the hot-loop guard', def: '60s', parse: parseDuration },
+  hotLoopWindowMs: { flag: 'hot-loop-window', help: 'sliding window of the hot-loop guard', def: '60s', ...duration },
   hotLoopPause: {
     flag: 'hot-loop-pause',
     help: 'annotate a hot-looping managed resource crossplane.io/paused="true" (opt-in)',
     def: 'false',
-    parse: parseBool,
+    ...toggle,
   },
   shutdownTimeoutMs: {
     flag: 'shutdown-timeout',
     help: 'how long SIGTERM waits for the queue to drain',
     def: '20s',
-    parse: parseDuration,
+    ...duration,
   },
 };
 
@@ -175,47 +185,65 @@ export const envName = (flag: string): string => `PP_OPERATOR_${flag.toUpperCase
 /** Thrown for `--help`: the caller prints `usage()` and exits 0. */
 export class HelpRequested extends Error {}
 
-/** The usage text: flags, environment variables and defaults. */
-export function usage(): string {
-  const rows = Object.values(SETTINGS).map(
-    (s) => `  --${s.flag.padEnd(22)} ${s.help}\n  ${''.padEnd(24)} env ${envName(s.flag)}${s.def ? `, default ${s.def}` : ''}`,
-  );
-  return `Usage: payment-platform-operator [flags]\n\n${rows.join('\n')}\n`;
+/** The setting's value name in the help: `<duration>`, `<n>`; a switch takes an optional `[bool]`. */
+const valueOf = (s: Setting): string => (s.parse === booleanValue ? '[bool]' : `<${s.value ?? 'value'}>`);
+
+/**
+ * The operator's flags on the shared flag system (src/util/flags.ts): one declaration per setting
+ * gives the parser and the help. Errors are thrown (exitOverride), never printed here.
+ */
+function program(): { cmd: Command; options: Map<keyof OperatorConfig, Option> } {
+  const cmd = new Command('payment-platform-operator')
+    .description(
+      'Watches PaymentPlatforms and what they compose: health, PCI controls, hot loops. Every flag is also an\n' +
+        'environment variable (shown with each flag); a flag wins over the environment, the environment over the default.\n' +
+        `Durations are Go-style (${DURATION_HINT}).`,
+    )
+    .helpOption('-h, --help', 'show this help')
+    .allowExcessArguments(false)
+    .exitOverride()
+    .configureOutput({ writeOut: () => undefined, writeErr: () => undefined })
+    .configureHelp({ helpWidth: 120 });
+  const options = new Map<keyof OperatorConfig, Option>();
+  for (const [key, s] of Object.entries(SETTINGS) as [keyof OperatorConfig, Setting][]) {
+    const option = new Option(`--${s.flag} ${valueOf(s)}`, `${s.help} (env ${envName(s.flag)})`).argParser((raw: string) =>
+      s.parse(raw),
+    );
+    // An empty default is filled in after parsing, so that the help shows no "(default: "")".
+    if (s.def !== '') option.default(s.parse(s.def), s.def);
+    cmd.addOption(option);
+    options.set(key, option);
+  }
+  return { cmd, options };
 }
 
-function flagsOf(argv: readonly string[]): Map<string, string> {
-  const flags = new Map<string, string>();
-  const known = new Map(Object.values(SETTINGS).map((s) => [s.flag, s]));
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') throw new HelpRequested('help');
-    const m = /^--([a-z-]+)(?:=(.*))?$/s.exec(arg);
-    if (!m) throw new Error(`unexpected argument '${arg}' (see --help)`);
-    const setting = known.get(m[1]);
-    if (!setting) throw new Error(`unknown flag '--${m[1]}' (see --help)`);
-    let value = m[2];
-    if (value === undefined) {
-      const next = argv[i + 1];
-      const isBool = setting.def === 'true' || setting.def === 'false';
-      if (isBool && (next === undefined || next.startsWith('--'))) value = 'true';
-      else if (next === undefined) throw new Error(`flag '--${m[1]}' needs a value`);
-      else {
-        value = next;
-        i++;
-      }
-    }
-    flags.set(m[1], value);
-  }
-  return flags;
+/** The usage text: flags, environment variables and defaults (generated from SETTINGS). */
+export function usage(): string {
+  return program().cmd.helpInformation();
 }
 
 /** Resolves the configuration from command-line arguments and the environment. */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): OperatorConfig {
-  const flags = flagsOf(argv);
+  const { cmd, options } = program();
+  try {
+    cmd.parse([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError && e.code === 'commander.helpDisplayed') throw new HelpRequested('help');
+    throw e;
+  }
   const values: Record<string, unknown> = {};
-  for (const [key, s] of Object.entries(SETTINGS)) {
-    const raw = flags.get(s.flag) ?? env[envName(s.flag)] ?? s.def;
-    values[key] = s.parse(raw, `--${s.flag}`);
+  for (const [key, option] of options) {
+    const s = SETTINGS[key];
+    const attribute = option.attributeName();
+    values[key] = cmd.getOptionValue(attribute) ?? s.parse(s.def);
+    const raw = env[envName(s.flag)];
+    if (cmd.getOptionValueSource(attribute) === 'cli' || raw === undefined) continue;
+    try {
+      values[key] = s.parse(raw);
+    } catch (e) {
+      if (e instanceof InvalidArgumentError) throw new Error(`${envName(s.flag)}='${raw}' is invalid: ${e.message}`);
+      throw e;
+    }
   }
   const config = values as unknown as OperatorConfig;
   const resolved: OperatorConfig = {

@@ -66,14 +66,14 @@ export function observe(resources: readonly ComposedOutput[]): Record<string, Ob
 /** At most this many reconciles; the Composition's longest chain of outputs is far shorter. */
 const MAX_PASSES = 12;
 
-export function renderSteadyState(claim: unknown) {
+export function renderSteadyState(claim: unknown, opts: { composition?: Record<string, unknown> } = {}) {
   const xr = JSON.parse(JSON.stringify(claim)) as Obj;
-  const first = renderClaim(xr);
+  const first = renderClaim(xr, opts);
   if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
   let current = first;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const observed = observe(current.resources);
-    const next = renderClaim(xr, { observed });
+    const next = renderClaim(xr, { ...opts, observed });
     const before = JSON.stringify([xr.status ?? {}, current.resources.map((r) => r.name)]);
     xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };
     const after = JSON.stringify([xr.status, next.resources.map((r) => r.name)]);

@@ -1,45 +1,17 @@
-/** `render -f claim.yaml`: the composed resources of a claim, offline. */
-import { choiceFlag, boolFlag } from '../args.js';
-import { loadClaim } from '../claim-input.js';
-import { FILE_FLAGS, parseOrHelp, PROGRAM, requireFile, type Command } from '../command.js';
+/** `render -f claim.yaml`: the composed resources of claims, offline. */
+import { loadClaims } from '../claim-input.js';
+import { requireFiles, type CommandInput, type Context } from '../command.js';
 import { EXIT } from '../errors.js';
 import { reportInvalidClaim } from '../findings-format.js';
 import { table, toJson, toYaml } from '../output.js';
+import { cliComposition } from '../composition.js';
 import { renderClaim } from '../../render/claim.js';
-import type { ComposedOutput } from '../../render/render.js';
+import { renderComposition, type ComposedOutput } from '../../render/render.js';
+import { FUNCTIONS } from '../../apis/constants.js';
 import { renderSteadyState } from '../../render/steady-state.js';
 import { type Obj } from '../../apis/obj.js';
 
-const FORMATS = ['yaml', 'json', 'table'] as const;
-
-const help = `Render the resources a PaymentPlatform claim composes, offline, in milliseconds.
-
-The claim is validated against the XRD (schema and CEL rules) and rendered with the generated
-Composition by the project's offline renderer: the subset of function-patch-and-transform,
-function-cel-filter and function-auto-ready that the Composition uses (anything outside it is an
-error, never a guess). The end-to-end suite pins it to the real \`crossplane render\`.
-
-By default the output is the first reconcile: what Crossplane creates when the claim is applied.
-Resources that wait for outputs of others (bucket policies, flow log, alarms) are not there yet;
-a note on stderr names them. --steady-state shows the resources after AWS has answered, with
-SIMULATED status values (placeholder ids, ARNs and endpoints, account 123456789012): a preview,
-not what AWS will return.
-
-Usage:
-  ${PROGRAM} render -f FILE [-o yaml|json|table] [--steady-state]
-
-Flags:
-  -f, --filename FILE   the claim (YAML or JSON); - reads standard input
-  -o, --output FORMAT   yaml (default; one document per resource), json (a List) or table
-      --steady-state    render after a simulated AWS response (see above)
-  -h, --help            show this help
-
-Exit codes: 0 rendered, 1 the claim is invalid (findings on stderr), 2 usage or error.
-
-Examples:
-  ${PROGRAM} render -f examples/claims/minimal.yaml -o table
-  ${PROGRAM} render -f examples/claims/production.yaml --steady-state -o json
-`;
+type Format = 'yaml' | 'json' | 'table';
 
 const awsName = (r: Obj): string => {
   const md = (r.metadata ?? {}) as Obj;
@@ -50,57 +22,100 @@ const awsName = (r: Obj): string => {
   return typeof v === 'string' ? v : '-';
 };
 
+/** Resources of one claim, with the claim's name when several claims are rendered. */
+interface Rendered {
+  readonly platform: string;
+  readonly resources: readonly ComposedOutput[];
+}
+
 /** The resources as the chosen format. */
-export function formatResources(resources: readonly ComposedOutput[], format: (typeof FORMATS)[number]): string {
+export function formatResources(rendered: readonly Rendered[], format: Format, several = rendered.length > 1): string {
+  const all = rendered.flatMap((r) => r.resources);
   switch (format) {
     case 'json':
-      return toJson({ apiVersion: 'v1', kind: 'List', items: resources.map((r) => r.resource) });
+      return toJson({ apiVersion: 'v1', kind: 'List', items: all.map((r) => r.resource) });
     case 'table':
       return table(
-        ['RESOURCE', 'KIND', 'API VERSION', 'AWS NAME'],
-        resources.map((r) => [r.name, String(r.resource.kind), String(r.resource.apiVersion), awsName(r.resource)]),
+        [...(several ? ['PLATFORM'] : []), 'RESOURCE', 'KIND', 'API VERSION', 'AWS NAME'],
+        rendered.flatMap((x) =>
+          x.resources.map((r) => [
+            ...(several ? [x.platform] : []),
+            r.name,
+            String(r.resource.kind),
+            String(r.resource.apiVersion),
+            awsName(r.resource),
+          ]),
+        ),
       );
     default:
-      return toYaml(resources.map((r) => r.resource));
+      return toYaml(all.map((r) => r.resource));
   }
 }
 
 /** Names of resources the first reconcile holds back (function-patch-and-transform's warnings). */
-export const heldBack = (warnings: readonly string[]): string[] =>
+const notAdded = (warnings: readonly string[]): string[] =>
   warnings.flatMap((w) => /^not adding new composed resource "([^"]+)"/.exec(w)?.[1] ?? []);
 
-export const renderCommand: Command = {
-  name: 'render',
-  summary: 'Render the resources a claim composes, offline (-f claim.yaml)',
-  help,
-  async run(argv, ctx) {
-    const p = parseOrHelp(this, argv, ctx, {
-      ...FILE_FLAGS,
-      output: { type: 'string', short: 'o' },
-      'steady-state': { type: 'boolean' },
-    });
-    if (!p) return EXIT.ok;
-    const format = choiceFlag(this.name, p, 'output', FORMATS, 'yaml');
-    const { source, claim } = loadClaim(requireFile(this.name, p), ctx.io);
-    const first = renderClaim(claim);
+interface Step {
+  readonly functionRef: { readonly name: string };
+  readonly input?: Obj;
+}
+
+/**
+ * The resources the first reconcile holds back that this claim composes at all.
+ * function-patch-and-transform holds a template back before function-cel-filter decides whether
+ * the claim has it (a development claim has no WAF log key), so its warnings alone name too
+ * many. The renderer itself answers: the held-back templates without their patches (so that
+ * none is held back), through the Composition's own filter steps, with the same composite.
+ */
+export function heldBack(composition: Obj, xr: Obj, warnings: readonly string[]): string[] {
+  const names = new Set(notAdded(warnings));
+  if (names.size === 0) return [];
+  const spec = composition.spec as { pipeline: Step[] };
+  const pt = spec.pipeline.find((s) => s.functionRef.name === FUNCTIONS.patchAndTransform.name);
+  const templates = ((pt?.input?.resources ?? []) as { name: string }[]).filter((t) => names.has(t.name));
+  const pipeline = [
+    { ...pt, input: { ...pt?.input, resources: templates.map((t) => ({ ...t, patches: [] })) } },
+    ...spec.pipeline.filter((s) => s.functionRef.name === FUNCTIONS.celFilter.name),
+  ];
+  const kept = new Set(renderComposition({ ...composition, spec: { ...spec, pipeline } }, xr).resources.map((r) => r.name));
+  return [...names].filter((n) => kept.has(n));
+}
+
+export async function run(input: CommandInput, ctx: Context): Promise<number> {
+  const format = input.opts.output as Format;
+  const steadyState = input.opts.steadyState === true;
+  const claims = loadClaims(requireFiles(input), ctx.io);
+  const composition = cliComposition();
+  const rendered: Rendered[] = [];
+  const notes: string[] = [];
+  let invalid = false;
+  for (const { source, claim } of claims) {
+    const first = renderClaim(claim, { composition });
     if (first.findings.length > 0) {
       reportInvalidClaim(ctx.io, ctx.style, source, first.findings);
-      return EXIT.findings;
+      invalid = true;
+      continue;
     }
-    if (boolFlag(p, 'steady-state')) {
-      const { final } = renderSteadyState(claim);
-      ctx.io.out(formatResources(final.resources, format));
-      ctx.io.err(`note: ${final.resources.length} resources after a SIMULATED AWS response (placeholder status values)\n`);
-      return EXIT.ok;
+    const md = first.xr.metadata as Obj;
+    const platform = `${String(md.namespace)}/${String(md.name)}`;
+    const who = claims.length > 1 ? `${source}: ` : '';
+    if (steadyState) {
+      const steady = renderSteadyState(claim, { composition }).final.resources;
+      rendered.push({ platform, resources: steady });
+      notes.push(`note: ${who}${steady.length} resources after a SIMULATED AWS response (placeholder status values)\n`);
+      continue;
     }
-    ctx.io.out(formatResources(first.resources, format));
-    const held = heldBack(first.warnings);
-    const other = first.warnings.filter((w) => !/^not adding new composed resource/.test(w));
-    for (const w of other) ctx.io.err(`warning: ${w}\n`);
+    rendered.push({ platform, resources: first.resources });
+    for (const w of first.warnings.filter((x) => !/^not adding new composed resource/.test(x)))
+      notes.push(`warning: ${who}${w}\n`);
+    const held = heldBack(composition, first.xr, first.warnings);
     if (held.length > 0)
-      ctx.io.err(
-        `note: ${first.resources.length} resources on the first reconcile; ${held.length} more wait for outputs of others (${held.join(', ')}); --steady-state shows them\n`,
+      notes.push(
+        `note: ${who}${first.resources.length} resources on the first reconcile; ${held.length} more wait for outputs of others (${held.join(', ')}); --steady-state shows them\n`,
       );
-    return EXIT.ok;
-  },
-};
+  }
+  if (rendered.length > 0) ctx.io.out(formatResources(rendered, format, claims.length > 1));
+  for (const n of notes) ctx.io.err(n);
+  return invalid ? EXIT.findings : EXIT.ok;
+}

@@ -1,42 +1,15 @@
-/** `validate -f claim.yaml`: every check, every finding, with field path and rule. */
-import { choiceFlag } from '../args.js';
+/** `validate -f claim.yaml`: every check of every claim, every finding, with field path and rule. */
+import { createRequire } from 'node:module';
 import { checkClaim, STAGES, type CheckOutcome, type Stage } from '../checks.js';
-import { loadClaim } from '../claim-input.js';
-import { FILE_FLAGS, parseOrHelp, PROGRAM, requireFile, type Command } from '../command.js';
-import { EXIT } from '../errors.js';
+import { loadClaims } from '../claim-input.js';
+import { requireFiles, type CommandInput, type Context } from '../command.js';
+import { cliComposition } from '../composition.js';
+import { CliError, EXIT } from '../errors.js';
 import { findingsTable } from '../findings-format.js';
 import type { Style } from '../io.js';
 import { toJson, toYaml } from '../output.js';
 
-const FORMATS = ['table', 'json', 'yaml'] as const;
-
-const help = `Validate a PaymentPlatform claim offline and print every finding, not just the first.
-
-Stages, in order (a claim that fails the first is not rendered):
-  schema     the XRD's OpenAPI schema (types, enums, patterns, bounds, unknown fields) and CEL rules
-  provider   each rendered resource against its provider-upjet-aws schema, and the fields the
-             provider requires only through CEL rules
-  selectors  every *Selector matches the composed resource(s) it must
-  pci        the PCI-DSS controls (src/policy); a control the environment relaxes is a warning
-  naming     AWS naming limits (ALB and target group 32, bucket 63, RDS identifiers 63, ...)
-
-The resources checked are those of the steady-state simulation, so that the ones created after
-AWS reports outputs (bucket policies, flow log, alarms) are checked too.
-
-Usage:
-  ${PROGRAM} validate -f FILE [-o table|json|yaml]
-
-Flags:
-  -f, --filename FILE   the claim (YAML or JSON); - reads standard input
-  -o, --output FORMAT   table (default), json or yaml
-  -h, --help            show this help
-
-Exit codes: 0 valid (warnings allowed), 1 at least one error finding, 2 usage or error.
-
-Examples:
-  ${PROGRAM} validate -f examples/claims/production.yaml
-  ${PROGRAM} validate -f claim.yaml -o json | jq '.findings[] | .field'
-`;
+const PROVIDER_MODELS = '@crossplane-models/provider-upjet-aws';
 
 const DESCRIPTIONS: Readonly<Record<Stage, string>> = {
   schema: 'XRD schema and CEL rules',
@@ -106,19 +79,35 @@ export function outcomeText(source: string, claim: Record<string, unknown>, o: C
   return text;
 }
 
-export const validateCommand: Command = {
-  name: 'validate',
-  summary: 'Check a claim: schema + CEL, provider schemas, selectors, PCI controls, AWS names',
-  help,
-  async run(argv, ctx) {
-    const p = parseOrHelp(this, argv, ctx, { ...FILE_FLAGS, output: { type: 'string', short: 'o' } });
-    if (!p) return EXIT.ok;
-    const format = choiceFlag(this.name, p, 'output', FORMATS, 'table');
-    const { source, claim } = loadClaim(requireFile(this.name, p), ctx.io);
-    const outcome = await checkClaim(claim);
-    if (format === 'json') ctx.io.out(toJson(outcomeData(source, claim, outcome)));
-    else if (format === 'yaml') ctx.io.out(toYaml([outcomeData(source, claim, outcome)]));
-    else ctx.io.out(outcomeText(source, claim, outcome, ctx.style));
-    return outcome.findings.some((f) => f.severity === 'error') ? EXIT.findings : EXIT.ok;
-  },
-};
+/** The provider models validate imports by kind; without node_modules every kind would be a finding. */
+function requireProviderModels(): void {
+  try {
+    createRequire(import.meta.url).resolve(`${PROVIDER_MODELS}/package.json`);
+  } catch {
+    throw new CliError(
+      `a dependency is missing (${PROVIDER_MODELS}): run \`npm ci\` (or \`make build\`) in the payment-platform checkout`,
+    );
+  }
+}
+
+export async function run(input: CommandInput, ctx: Context): Promise<number> {
+  const format = input.opts.output as 'table' | 'json' | 'yaml';
+  const claims = loadClaims(requireFiles(input), ctx.io);
+  requireProviderModels();
+  const composition = cliComposition();
+  const data: Record<string, unknown>[] = [];
+  const texts: string[] = [];
+  let invalid = false;
+  for (const { source, claim } of claims) {
+    const outcome = await checkClaim(claim, { composition });
+    invalid ||= outcome.findings.some((f) => f.severity === 'error');
+    if (format === 'table') texts.push(outcomeText(source, claim, outcome, ctx.style));
+    else data.push(outcomeData(source, claim, outcome));
+  }
+  // One claim: one object, as before; several: a list, in the order given.
+  const value = data.length === 1 ? data[0] : data;
+  if (format === 'json') ctx.io.out(toJson(value));
+  else if (format === 'yaml') ctx.io.out(toYaml([value]));
+  else ctx.io.out(texts.join('\n'));
+  return invalid ? EXIT.findings : EXIT.ok;
+}

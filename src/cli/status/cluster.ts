@@ -3,6 +3,8 @@
  * `@kubernetes/client-node` (kubeconfig as kubectl finds it: $KUBECONFIG, ~/.kube/config, or the
  * in-cluster service account).
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiException, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
 import { API_GROUP_VERSION, KIND } from '../../apis/constants.js';
 import { CliError } from '../errors.js';
@@ -61,8 +63,26 @@ function explain(e: unknown, what: string, server: string): CliError {
 const isNotFound = (e: unknown): boolean => e instanceof ApiException && (e as ApiException<unknown>).code === 404;
 const isDiscovery = (e: unknown): boolean => e instanceof Error && e.message.startsWith('Failed to fetch resource metadata');
 
+/** The service-account token a pod has (client-node's in-cluster configuration). */
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Whether any kubeconfig source exists, in kubectl's order: $KUBECONFIG, ~/.kube/config, the
+ * in-cluster service account. Without one, client-node falls back to http://localhost:8080 and
+ * fails with a TLS message that does not say what is missing.
+ */
+export function hasKubeconfig(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): boolean {
+  if (env.KUBECONFIG) return true;
+  if (env.HOME && exists(join(env.HOME, '.kube', 'config'))) return true;
+  return exists(SERVICE_ACCOUNT_TOKEN);
+}
+
 /** A Cluster on the kubeconfig of the environment (as kubectl would use). */
 export function connect(): Cluster {
+  if (!hasKubeconfig())
+    throw new CliError(
+      'no kubeconfig found: set KUBECONFIG or create ~/.kube/config (as for kubectl), or run in a pod with a service account',
+    );
   const kc = new KubeConfig();
   try {
     kc.loadFromDefault();
