@@ -1,6 +1,7 @@
 /** The API reference (README and chart README), generated from the same schema as the XRD. */
 import { API_GROUP_VERSION, KIND } from './constants.js';
-import { parametersSchema, rootValidations, statusSchema } from './payment-platform.js';
+import { PLATFORM_TAG_KEYS, parametersSchema, rootValidations, statusSchema } from './payment-platform.js';
+import { REGIONS } from './regions.js';
 import { walkSchema, type JsonSchema } from './schema.js';
 
 const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
@@ -51,6 +52,20 @@ export function apiReference(): string {
     '### Validation rules (CEL, enforced by the API server at admission)',
     '',
     ...rules,
+    '',
+    '### Regions and availability zones',
+    '',
+    'The regions `spec.parameters.region` admits, with the zone letters every account has there (the first three are the default `availabilityZones`). Maintained by hand from the AWS documentation (see `src/apis/regions.ts`). Only the commercial partition (`aws`) is admitted: the composed ARNs, service principals and ELB log-delivery accounts are those of that partition, so GovCloud, China and ISO regions are refused rather than composed wrongly; us-west-1 gives most accounts two zones and the platform needs three.',
+    '',
+    '| Region | Partition | Zones | Default zones |',
+    '| --- | --- | --- | --- |',
+    ...Object.entries(REGIONS).map(
+      ([r, i]) => `| \`${r}\` | ${i.partition} | ${[...i.zones].join(', ')} | ${[...i.zones.slice(0, 3)].join(', ')} |`,
+    ),
+    '',
+    '### Tags: which value wins',
+    '',
+    `The platform sets ${PLATFORM_TAG_KEYS.map((k) => `\`${k}\``).join(', ')} itself. A claim may use the same keys, but the platform's value wins (function-patch-and-transform merges \`spec.parameters.tags\` with \`MergeObjects\`, which keeps the keys a resource already has, and sets the others after the merge); the offline renderer does the same. A key that differs from one of these only in case is refused, because IAM treats tag keys case-insensitively.`,
     '',
     '### status',
     '',

@@ -4,14 +4,21 @@
  * these definitions.
  */
 import { MAX_NAME_LENGTH } from './constants.js';
+import {
+  MYSQL_RESERVED_WORDS,
+  RESERVED_MASTER_USERNAMES,
+  S3_RESERVED_PREFIXES,
+  SUPPORTED_MANAGEMENT_POLICIES,
+  SYSTEM_SCHEMAS,
+  TAG_CHARACTERS,
+} from './aws-names.js';
+import { CEL_REGION_ZONES, celPartitionOf, REGION_NAMES } from './regions.js';
 import { HEALTH_STATUS_SCHEMA } from './health.js';
 import { arr, bool, int, map, num, obj, str, withNestedDefaults, type JsonSchema, type ValidationRule } from './schema.js';
 
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 export const NAT_MODES = ['Single', 'OnePerAz'] as const;
-export const ZONES = ['a', 'b', 'c'] as const;
-export type Zone = (typeof ZONES)[number];
 
 /** TLS policies allowed on the HTTPS listener: TLS 1.3 capable policies only (PCI 4.2.1). */
 export const TLS_POLICIES = [
@@ -30,7 +37,6 @@ export const DEFAULTS = {
   environment: 'development',
   region: 'us-east-1',
   vpcCidr: '10.0.0.0/16',
-  zones: ['a', 'b', 'c'],
   /** Third octet of the public and private /24s inside the /16 (10.0.1-3.0/24, 10.0.11-13.0/24). */
   publicSubnetOctets: [1, 2, 3],
   privateSubnetOctets: [11, 12, 13],
@@ -56,6 +62,37 @@ export const DEFAULTS = {
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
+/** CEL: a string list literal. */
+const celList = (items: readonly string[]): string => `[${items.map((i) => `'${i}'`).join(', ')}]`;
+/** CEL: minutes since midnight of the `hh:mm` at `offset` of the string `e`. */
+const hhmm = (e: string, offset: number): string =>
+  `(int(${e}.substring(${offset}, ${offset + 2})) * 60 + int(${e}.substring(${offset + 3}, ${offset + 5})))`;
+const DAY_INDEX = "{'mon': 0, 'tue': 1, 'wed': 2, 'thu': 3, 'fri': 4, 'sat': 5, 'sun': 6}";
+/** CEL: minutes since Monday 00:00 of the `ddd:hh:mm` at `offset` of `e`. */
+const dddhhmm = (e: string, offset: number): string =>
+  `(${DAY_INDEX}[${e}.substring(${offset}, ${offset + 3})] * 1440 + ${hhmm(e, offset + 4)})`;
+/** CEL: `x` modulo `m`, never negative. */
+const mod = (x: string, m: number): string => `(((${x}) % ${m} + ${m}) % ${m})`;
+/** CEL over a `hh:mm-hh:mm` string: start and length in minutes (a window may cross midnight). */
+const backupStart = (e: string) => hhmm(e, 0);
+const backupLength = (e: string) => mod(`${hhmm(e, 6)} - ${hhmm(e, 0)}`, 1440);
+/** CEL over a `ddd:hh:mm-ddd:hh:mm` string: start (in the week) and length in minutes. */
+const maintenanceStart = (e: string) => dddhhmm(e, 0);
+const maintenanceLength = (e: string) => mod(`${dddhhmm(e, 10)} - ${dddhhmm(e, 0)}`, 10080);
+/** RDS: "must be at least 30 minutes" for both windows (CreateDBCluster, PreferredBackupWindow / PreferredMaintenanceWindow). */
+export const MIN_WINDOW_MINUTES = 30;
+
+/** The tag keys the platform sets on every resource it tags (or on some: `purpose`, `tier`); its values win. */
+export const PLATFORM_TAG_KEYS = [
+  'Name',
+  'environment',
+  'managed-by',
+  'payment-platform',
+  'kubernetes-namespace',
+  'purpose',
+  'tier',
+] as const;
+
 export const parametersSchema: JsonSchema = withNestedDefaults(
   obj(
     'What the platform should look like. Every field has a default; a minimal claim sets only `environment` (and, in production, a certificate and an alarm recipient).',
@@ -64,11 +101,10 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
         'Deployment tier. `production` turns on the strictest controls: NAT gateway per AZ, WAF, Object Lock on the log bucket, orphan-on-delete for data stores, and requires a certificate, deletion protection, two or more DB instances and an alarm recipient.',
         { enum: ENVIRONMENTS, default: DEFAULTS.environment },
       ),
-      region: str('AWS region of every resource.', {
-        default: DEFAULTS.region,
-        pattern: '^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$',
-        maxLength: 20,
-      }),
+      region: str(
+        'AWS region of every resource: a commercial (`aws` partition) region with three or more availability zones for every account (see the region table below).',
+        { default: DEFAULTS.region, enum: REGION_NAMES, maxLength: 20 },
+      ),
       network: obj('The VPC: public and private subnets in three availability zones.', {
         vpcCidr: str(
           'IPv4 CIDR of the VPC. Must be a /16 with zero host bits; the subnets are the /24s .1-.3 (public) and .11-.13 (private) inside it.',
@@ -86,10 +122,9 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
           },
         ),
         availabilityZones: arr(
-          'The three availability zones, as the letters that follow the region name (`a` means `<region>a`).',
+          "The three availability zones, as the letters that follow the region name (`a` means `<region>a`); each must be a zone the region has for every account (region table below). Unset: the region's first three zones (us-east-1: a, b, c; ap-northeast-1: a, c, d; ca-central-1: a, b, d).",
           str('Zone letter.', { pattern: '^[a-z]$', maxLength: 1 }),
           {
-            default: DEFAULTS.zones,
             minItems: 3,
             maxItems: 3,
             'x-kubernetes-list-type': 'set',
@@ -105,7 +140,20 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
         {
           engineVersion: str(
             'Initial Aurora MySQL 3 engine version (set at creation; later minor versions are applied by AWS automatic minor upgrades, so the field is not enforced afterwards).',
-            { default: DEFAULT_ENGINE_VERSION, pattern: '^8\\.0\\.mysql_aurora\\.3\\.[0-9]{2}\\.[0-9]+$', maxLength: 32 },
+            {
+              default: DEFAULT_ENGINE_VERSION,
+              pattern: '^8\\.0\\.mysql_aurora\\.3\\.[0-9]{2}\\.[0-9]+$',
+              maxLength: 32,
+              'x-kubernetes-validations': [
+                {
+                  // Aurora User Guide, "Requirements and limitations for Aurora Serverless v2":
+                  // Aurora MySQL 3.02.0 or higher.
+                  rule: "!self.matches('^8\\\\.0\\\\.mysql_aurora\\\\.3\\\\.0[01]\\\\.')",
+                  message:
+                    'spec.parameters.database.engineVersion must be Aurora MySQL 3.02.0 or later: 3.00 and 3.01 do not support Serverless v2 (db.serverless)',
+                },
+              ],
+            },
           ),
           minCapacity: num('Minimum Serverless v2 capacity in ACUs (steps of 0.5).', {
             default: DEFAULTS.minCapacity,
@@ -147,18 +195,37 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
             default: DEFAULTS.backupWindow,
             pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$',
             maxLength: 11,
+            'x-kubernetes-validations': [
+              {
+                rule: `${backupLength('self')} >= ${MIN_WINDOW_MINUTES}`,
+                message: `spec.parameters.database.backupWindow must be at least ${MIN_WINDOW_MINUTES} minutes long (RDS)`,
+              },
+            ],
           }),
           maintenanceWindow: str('Weekly maintenance window, UTC, `ddd:hh:mm-ddd:hh:mm`.', {
             default: DEFAULTS.maintenanceWindow,
             pattern:
               '^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$',
             maxLength: 19,
+            'x-kubernetes-validations': [
+              {
+                rule: `${maintenanceLength('self')} >= ${MIN_WINDOW_MINUTES}`,
+                message: `spec.parameters.database.maintenanceWindow must be at least ${MIN_WINDOW_MINUTES} minutes long (RDS)`,
+              },
+            ],
           }),
           deletionProtection: bool('Protect the cluster from deletion. Required in production.', { default: true }),
           databaseName: str('Name of the initial database.', {
             default: DEFAULTS.databaseName,
             pattern: '^[a-zA-Z][a-zA-Z0-9_]{0,63}$',
             maxLength: 64,
+            'x-kubernetes-validations': [
+              {
+                rule: `!(self.lowerAscii() in ${celList([...SYSTEM_SCHEMAS, ...MYSQL_RESERVED_WORDS])})`,
+                message:
+                  'spec.parameters.database.databaseName must not be a MySQL system schema (mysql, sys, information_schema, performance_schema) or a MySQL 8.0 reserved word, in any case',
+              },
+            ],
           }),
           masterUsername: str(
             'Master user name. The password is generated and rotated by AWS Secrets Manager (`manageMasterUserPassword`); it is never in Git or in the cluster.',
@@ -168,9 +235,12 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
               maxLength: 16,
               'x-kubernetes-validations': [
                 {
-                  rule: "!(self in ['admin', 'root', 'rdsadmin', 'mysql'])",
-                  message:
-                    'spec.parameters.database.masterUsername must not be a reserved or default name (admin, root, rdsadmin, mysql)',
+                  rule: `!(self.lowerAscii() in ${celList(RESERVED_MASTER_USERNAMES)})`,
+                  message: `spec.parameters.database.masterUsername must not be a reserved or default name (${RESERVED_MASTER_USERNAMES.join(', ')}), in any case`,
+                },
+                {
+                  rule: `!(self.lowerAscii() in ${celList(MYSQL_RESERVED_WORDS)})`,
+                  message: 'spec.parameters.database.masterUsername must not be a MySQL 8.0 reserved word, in any case',
                 },
               ],
             },
@@ -182,6 +252,21 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
               rule: 'self.minCapacity <= self.maxCapacity',
               message: 'spec.parameters.database.minCapacity must be <= spec.parameters.database.maxCapacity',
               fieldPath: '.minCapacity',
+            },
+            {
+              // The backup window is daily, the maintenance window weekly: they overlap if the
+              // maintenance window meets the backup window of any day. Windows are half-open, so
+              // 03:00-04:00 and sun:04:00-sun:05:00 (the defaults) do not overlap.
+              rule: `${maintenanceLength('self.maintenanceWindow')} < 1440 && ${mod(
+                `${maintenanceStart('self.maintenanceWindow')} - ${backupStart('self.backupWindow')}`,
+                1440,
+              )} >= ${backupLength('self.backupWindow')} && ${mod(
+                `${backupStart('self.backupWindow')} - ${maintenanceStart('self.maintenanceWindow')}`,
+                1440,
+              )} >= ${maintenanceLength('self.maintenanceWindow')}`,
+              message:
+                'spec.parameters.database.backupWindow must not overlap spec.parameters.database.maintenanceWindow (RDS refuses overlapping windows)',
+              fieldPath: '.backupWindow',
             },
           ],
         },
@@ -253,13 +338,37 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
       }),
       tags: map(
         'Tags added to every AWS resource (besides `environment`, `managed-by` and `payment-platform`).',
-        str('Tag value.', { maxLength: 256 }),
+        str('Tag value: letters, digits, spaces and `_ . : / = + - @` (what S3, RDS and ELB accept).', {
+          maxLength: 256,
+          pattern: TAG_CHARACTERS,
+        }),
         {
           maxProperties: 40,
           'x-kubernetes-validations': [
             {
-              rule: "self.all(k, size(k) <= 128 && !k.startsWith('aws:'))",
-              message: 'spec.parameters.tags keys must be at most 128 characters and must not start with "aws:"',
+              rule: 'self.all(k, size(k) >= 1 && size(k) <= 128)',
+              message: 'spec.parameters.tags keys must be 1 to 128 characters',
+            },
+            {
+              rule: "self.all(k, !k.lowerAscii().startsWith('aws:') && !k.startsWith('rds:'))",
+              message: 'spec.parameters.tags keys must not start with "aws:" (in any case) or "rds:" (AWS and RDS reserve them)',
+            },
+            {
+              rule: `self.all(k, k.matches('${TAG_CHARACTERS}'))`,
+              message:
+                'spec.parameters.tags keys may only contain letters, digits, spaces and _ . : / = + - @ (S3, RDS and ELB refuse other characters)',
+            },
+            {
+              // IAM (the RDS monitoring role is tagged) treats tag keys case-insensitively.
+              rule: 'self.all(a, self.all(b, a == b || a.lowerAscii() != b.lowerAscii()))',
+              message:
+                'spec.parameters.tags keys must not differ only in case from each other (IAM tag keys are case-insensitive)',
+            },
+            {
+              rule: `self.all(k, k in ${celList(PLATFORM_TAG_KEYS)} || !(k.lowerAscii() in ${celList(
+                PLATFORM_TAG_KEYS.map((k) => k.toLowerCase()),
+              )}))`,
+              message: `spec.parameters.tags keys must not differ only in case from the platform's own tags (${PLATFORM_TAG_KEYS.join(', ')}): IAM tag keys are case-insensitive. The same key is allowed; the platform's value wins`,
             },
           ],
         },
@@ -276,7 +385,20 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
       managementPolicies: arr(
         "Crossplane management policies of every managed resource, applied verbatim when set (`['*']` = full control; `['Observe']` = import only). Unset: full control, except that in production the data stores (buckets, Aurora) get no `Delete` and are orphaned when the platform is deleted.",
         str('Policy.', { enum: ['*', 'Create', 'Observe', 'Update', 'Delete', 'LateInitialize'] }),
-        { minItems: 1, maxItems: 6, 'x-kubernetes-list-type': 'set' },
+        {
+          minItems: 1,
+          maxItems: 6,
+          'x-kubernetes-list-type': 'set',
+          'x-kubernetes-validations': [
+            {
+              // crossplane-runtime v2 (v2.1.0 to v2.5.0), pkg/reconciler/managed/policies.go,
+              // defaultSupportedManagementPolicies: any other set fails every managed resource.
+              rule: `[${SUPPORTED_MANAGEMENT_POLICIES.map(celList).join(', ')}].exists(s, size(s) == size(self) && self.all(p, p in s))`,
+              message:
+                "spec.parameters.managementPolicies must be a combination Crossplane supports: ['*'] alone, or 'Observe' with any of Create, Update, Delete, LateInitialize except Delete without Create unless alone with Observe (['Observe', 'Delete'])",
+            },
+          ],
+        },
       ),
     },
     {
@@ -324,6 +446,40 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
           message: 'spec.parameters.monitoring.snsTopicArn must be in spec.parameters.region',
           fieldPath: '.monitoring.snsTopicArn',
         },
+        {
+          rule: `!has(self.monitoring.snsTopicArn) || self.monitoring.snsTopicArn.split(':')[1] == ${celPartitionOf('self.region')}`,
+          message: "spec.parameters.monitoring.snsTopicArn must be in spec.parameters.region's partition (arn:aws:...)",
+          fieldPath: '.monitoring.snsTopicArn',
+        },
+        {
+          rule: "!has(self.loadBalancer.certificateArn) || self.loadBalancer.certificateArn.split(':')[3] == self.region",
+          message:
+            'spec.parameters.loadBalancer.certificateArn must be an ACM certificate in spec.parameters.region (an ALB only uses certificates of its own region)',
+          fieldPath: '.loadBalancer.certificateArn',
+        },
+        {
+          rule: `!has(self.loadBalancer.certificateArn) || self.loadBalancer.certificateArn.split(':')[1] == ${celPartitionOf('self.region')}`,
+          message: "spec.parameters.loadBalancer.certificateArn must be in spec.parameters.region's partition (arn:aws:...)",
+          fieldPath: '.loadBalancer.certificateArn',
+        },
+        {
+          rule: `!has(self.network.availabilityZones) || !(self.region in ${CEL_REGION_ZONES}) || self.network.availabilityZones.all(z, ${CEL_REGION_ZONES}[self.region].contains(z))`,
+          message:
+            'spec.parameters.network.availabilityZones must be zones spec.parameters.region has for every account (see the region table; for example ap-northeast-1 has a, c, d and ca-central-1 has a, b, d)',
+          fieldPath: '.network.availabilityZones',
+        },
+        {
+          rule: "self.environment != 'production' || self.database.backupRetentionDays >= 7",
+          message:
+            'spec.parameters.database.backupRetentionDays must be at least 7 in production (PP-DB-BACKUPS, PCI DSS 12.10.1)',
+          fieldPath: '.database.backupRetentionDays',
+        },
+        {
+          rule: "self.environment != 'production' || !has(self.managementPolicies) || !self.managementPolicies.exists(p, p == '*' || p == 'Delete')",
+          message:
+            "spec.parameters.managementPolicies must not contain '*' or 'Delete' in production: data stores are orphaned, never deleted, with the platform (PP-DATA-ORPHANED)",
+          fieldPath: '.managementPolicies',
+        },
       ],
     },
   ),
@@ -363,10 +519,19 @@ export const rootValidations: readonly ValidationRule[] = [
   {
     rule: `size(self.metadata.name) <= ${MAX_NAME_LENGTH} && self.metadata.name.matches('^[a-z]([a-z0-9]|-[a-z0-9])*$')`,
     message: `metadata.name must be at most ${MAX_NAME_LENGTH} characters of lowercase letters, digits and single hyphens, starting with a letter (it names AWS resources with tight limits: ALB and target group names are 32 characters)`,
+    fieldPath: '.metadata.name',
   },
   {
     rule: "!self.metadata.name.startsWith('internal-')",
     message: 'metadata.name must not start with "internal-" (AWS reserves that prefix for internal load balancer names)',
+    fieldPath: '.metadata.name',
+  },
+  {
+    // Bucket names are <metadata.name>-<purpose>-<uid8>, so the name followed by a hyphen is
+    // their prefix.
+    rule: S3_RESERVED_PREFIXES.map((p) => `!(self.metadata.name + '-').startsWith('${p}')`).join(' && '),
+    message: `metadata.name must not make bucket names that start with a prefix S3 reserves (${S3_RESERVED_PREFIXES.join(', ')}): the buckets are named <metadata.name>-<purpose>-<uid>`,
+    fieldPath: '.metadata.name',
   },
 ];
 

@@ -79,9 +79,17 @@ export function hasField(obj: Json, path: string): boolean {
 
 const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** Deep merge of objects (the source wins; arrays are replaced), as MergeObjects does. */
+const isEmpty = (v: Json): boolean =>
+  v === null || v === undefined || v === '' || v === 0 || v === false || (Array.isArray(v) && v.length === 0);
+
+/**
+ * Deep merge of objects as the `MergeObjects` patch policy does it: function-patch-and-transform
+ * passes `KeepMapValues: true` to crossplane-runtime's fieldpath merge (mergo without
+ * WithOverride), so a key the target already has keeps its value unless that value is empty;
+ * the source only adds keys. For tags this means the platform's own tags win over a claim's.
+ */
 export function mergeObjects(target: Json, source: Json): Json {
-  if (!isObject(target) || !isObject(source)) return jsonClone(source);
+  if (!isObject(target) || !isObject(source)) return isEmpty(target) ? jsonClone(source) : target;
   const out: Record<string, Json> = { ...target };
   for (const [k, v] of Object.entries(source)) out[k] = k in out ? mergeObjects(out[k], v) : jsonClone(v);
   return out;

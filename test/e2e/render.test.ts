@@ -87,3 +87,24 @@ describe.each(validClaims().map((c) => [c.file, c.claim] as const))('%s through 
     expect(failures).toEqual([]);
   });
 });
+
+describe("tags that collide with the platform's own", () => {
+  test("the real function-patch-and-transform keeps the platform's values (as the offline renderer does)", () => {
+    const fixture = validClaims().find((c) => c.file.endsWith('/tags-colliding-and-unicode.yaml'));
+    expect(fixture).toBeDefined();
+    const xr = JSON.parse(JSON.stringify(fixture?.claim)) as Obj;
+    (xr.metadata as Obj).uid = UID;
+    const real = crossplaneRender(xr, undefined, 'tags');
+    const tags = ((real.byName.get('vpc')?.spec as Obj).forProvider as Obj).tags as Obj;
+    expect(tags).toMatchObject({
+      environment: 'development',
+      Name: 'tagged-development-vpc',
+      'managed-by': 'crossplane',
+      'payment-platform': 'tagged',
+      'cost-center': 'CC-42 / payments',
+      Größe: 'groß = 1.5',
+    });
+    const bucket = ((real.byName.get('bucket-assets')?.spec as Obj).forProvider as Obj).tags as Obj;
+    expect(bucket).toMatchObject({ purpose: 'assets', tier: 'gold' });
+  });
+});

@@ -61,12 +61,31 @@ describe('offline admission (schema + CEL) of claims', () => {
         parameters: {
           environment: 'development',
           region: 'us-east-1',
-          network: { vpcCidr: '10.0.0.0/16', availabilityZones: ['a', 'b', 'c'] },
+          network: { vpcCidr: '10.0.0.0/16' },
           database: { minCapacity: 0.5, maxCapacity: 2, instances: 2, backupRetentionDays: 35, deletionProtection: true },
           loadBalancer: { healthCheckPath: '/health', tlsPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' },
           monitoring: { cpuThresholdPercent: 80, connectionsThreshold: 100 },
         },
       },
+    });
+  });
+
+  test("availability zones have no static default: the Composition picks the region's own", () => {
+    // GIVEN a claim without zones WHEN defaulted THEN no zone list is invented (a, b, c is wrong in ap-northeast-1)
+    const { defaulted } = validateClaim({ apiVersion: API_GROUP_VERSION, kind: KIND, metadata: { name: 'p' } });
+    expect((defaulted.spec as { parameters: { network: Record<string, unknown> } }).parameters.network).not.toHaveProperty(
+      'availabilityZones',
+    );
+  });
+
+  test('root rules name metadata.name with fieldPath, every message names its field first', () => {
+    // The API server prints "<fieldPath>: Invalid value: ...": without fieldPath a root rule prints "<nil>".
+    for (const r of openApiSchema()['x-kubernetes-validations'] ?? []) {
+      expect(r.fieldPath).toBe('.metadata.name');
+      expect(r.message.startsWith('metadata.name ')).toBe(true);
+    }
+    walkSchema(openApiSchema(), (path, f) => {
+      for (const r of f['x-kubernetes-validations'] ?? []) if (path) expect(r.message).toMatch(/^spec\.parameters\.[A-Za-z.]+ /);
     });
   });
 

@@ -15,6 +15,7 @@ import {
 import { DEFAULTS } from '../../apis/payment-platform.js';
 import { API_GROUP, LABEL_ZONE } from '../../apis/constants.js';
 import { elbLogPrincipalTransform } from './storage.js';
+import { defaultZones, REGION_NAMES } from '../../apis/regions.js';
 
 const ANNOTATION_ELB_LOG_PRINCIPAL = `${API_GROUP}/elb-log-delivery-principal`;
 import { combineFromXr, fromXr, key, selector, toXr, transform } from '../patches.js';
@@ -85,6 +86,14 @@ export class Network extends Subsystem {
           }),
           patches: [
             fromXr('spec.parameters.network.vpcCidr', 'spec.forProvider.cidrBlock', subnetCidr(octet)),
+            // The region's default zone for this slot (src/apis/regions.ts), replaced by the claim's
+            // own zone when it names one.
+            fromXr('spec.parameters.region', 'spec.forProvider.availabilityZone', [
+              transform.match(
+                Object.fromEntries(REGION_NAMES.map((r) => [r, `${r}${defaultZones(r)[i]}`])),
+                `${DEFAULTS.region}${defaultZones(DEFAULTS.region)[i]}`,
+              ),
+            ]),
             combineFromXr(
               ['spec.parameters.region', `spec.parameters.network.availabilityZones[${i}]`],
               '%s%s',
