@@ -527,6 +527,14 @@ export const rootValidations: readonly ValidationRule[] = [
     fieldPath: '.metadata.name',
   },
   {
+    // Security groups are named <metadata.name>-<tier>-<uid8>; EC2 refuses names that start with
+    // "sg-" (found by the property test of test/unit/cli-property.test.ts with metadata.name "sg").
+    rule: "!(self.metadata.name + '-').startsWith('sg-')",
+    message:
+      'metadata.name must not be "sg" or start with "sg-" (EC2 refuses security group names that start with "sg-"; they are named <metadata.name>-<tier>-<uid>)',
+    fieldPath: '.metadata.name',
+  },
+  {
     // Bucket names are <metadata.name>-<purpose>-<uid8>, so the name followed by a hyphen is
     // their prefix.
     rule: S3_RESERVED_PREFIXES.map((p) => `!(self.metadata.name + '-').startsWith('${p}')`).join(' && '),
