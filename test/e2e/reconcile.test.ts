@@ -334,7 +334,7 @@ describe('Usages and deletion', () => {
     [MINIMAL.file, MINIMAL],
     [PRODUCTION.file, PRODUCTION],
   ] as const)('%s: deleting the platform removes every composed resource, each Usage user before what it uses', async (_f, c) => {
-    const usages = cp.list('usages.protection.crossplane.io', c.namespace);
+    const usages = cp.list('usages.protection.crossplane.io', c.namespace, `crossplane.io/composite=${c.name}`);
     expect(usages.length).toBeGreaterThanOrEqual(10);
     const refs = resourceRefs(xrOf(c)!);
     cp.kubectlOk(['delete', PP, c.name, '-n', c.namespace, '--wait=false']);
@@ -349,6 +349,17 @@ describe('Usages and deletion', () => {
             c.namespace,
           ]).code !== 0 || r.kind === 'ConfigMap',
       ),
+    );
+    // The stand-in logs a release once its finalizer removal returned: wait for every line.
+    const managedRefs = refs.filter((r) => MANAGED_GROUP.test(String(r.apiVersion).split('/')[0] ?? ''));
+    const releasedNow = (): Set<string> =>
+      new Set(
+        provider.lines
+          .filter((l) => (l.event === 'deleted' || l.event === 'orphaned') && l.namespace === c.namespace)
+          .map((l) => `${String(l.kind)}/${String(l.name)}`),
+      );
+    await until('the stand-in logged every release', 60_000, () =>
+      managedRefs.every((r) => releasedNow().has(`${String(r.kind)}/${String(r.name)}`)),
     );
     const released = new Map<string, number>();
     provider.lines.forEach((l, i) => {

@@ -5,6 +5,7 @@
  * (410), and stops when its signal aborts. The operator has a full informer with a cache; the
  * stand-ins only need "tell me every object, again whenever it changes".
  */
+import { setMaxListeners } from 'node:events';
 import { isObj, type Obj } from '../../src/apis/obj.js';
 import type { KubeClient } from '../../src/operator/kube/client.js';
 import type { ClusterConfig } from '../../src/operator/kube/config.js';
@@ -25,12 +26,18 @@ export interface ListWatchOptions {
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const done = (): void => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
-/** Runs until `signal` aborts; never rejects. */
+/** Runs until `signal` aborts; never rejects. Many loops may share one signal (one per kind). */
 export async function listWatch(o: ListWatchOptions): Promise<void> {
+  setMaxListeners(0, o.signal);
   while (!o.signal.aborted) {
     try {
       const list = await o.client.request<{ metadata?: { resourceVersion?: string }; items?: Obj[] }>('GET', o.path, {
