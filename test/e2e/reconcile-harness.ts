@@ -135,6 +135,7 @@ export class CrossplaneCluster {
       stop();
       throw new Error(
         `cannot start the control plane in --crossplane mode in ${dir}: ${String((err as { stderr?: string }).stderr ?? err)}`,
+        { cause: err },
       );
     }
     return new CrossplaneCluster(dir);
