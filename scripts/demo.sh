@@ -9,6 +9,7 @@
 # placeholder ids, ARNs and endpoints, account 123456789012) and the package runtime.
 #   DEMO_CLAIM=examples/claims/production.yaml make demo   # another claim
 #   DEMO_KEEP=1 make demo                                  # leave everything running
+#   DEMO_XP_ARGS= make demo                                # Crossplane's default circuit breaker
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -51,6 +52,11 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 step "A local control plane: etcd, kube-apiserver, kube-controller-manager (garbage collector), the functions (mTLS) and the real Crossplane core"
+# One PaymentPlatform composes 84-109 resources: with Crossplane's default watch-event circuit
+# breaker (burst 100, refill 1/s per XR) it takes minutes to become Ready (README, "Real
+# reconciliation"). The demo widens it; DEMO_XP_ARGS= (empty) runs Crossplane's defaults.
+export PP_XP_ARGS="${DEMO_XP_ARGS---circuit-breaker-burst=1000 --circuit-breaker-refill-rate=50}"
+echo "crossplane core start flags added: ${PP_XP_ARGS:-(none: Crossplane's defaults)}"
 hack/control-plane.sh start --crossplane "$DIR"
 # shellcheck disable=SC1091
 source "$DIR/env"
@@ -78,11 +84,12 @@ NS="$(node -e 'const y=require("js-yaml");console.log(y.load(require("fs").readF
 NAME="$(node -e 'const y=require("js-yaml");console.log(y.load(require("fs").readFileSync(process.argv[1],"utf8")).metadata.name)' "$CLAIM")"
 wait_until "the PaymentPlatform API served (Crossplane created its CRD from the XRD)" 120 K get paymentplatforms -A
 
+K create namespace "$NS" >/dev/null 2>&1 || true
+
 step "An invalid claim is rejected at admission, naming the field"
 K apply --dry-run=server -f test/fixtures/claims/invalid/min-above-max-capacity.yaml 2>&1 | sed 's/^/  /' || true
 
 step "kubectl apply -f $CLAIM"
-K create namespace "$NS" >/dev/null 2>&1 || true
 K apply -f "$CLAIM"
 ready() { [[ "$(K get paymentplatform -n "$NS" "$NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == True ]]; }
 start=$SECONDS
