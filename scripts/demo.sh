@@ -56,7 +56,7 @@ step "A local control plane: etcd, kube-apiserver, kube-controller-manager (garb
 # breaker (burst 100, refill 1/s per XR) it takes minutes to become Ready (README, "Real
 # reconciliation"). The demo widens it; DEMO_XP_ARGS= (empty) runs Crossplane's defaults.
 export PP_XP_ARGS="${DEMO_XP_ARGS---circuit-breaker-burst=1000 --circuit-breaker-refill-rate=50}"
-echo "crossplane core start flags added: ${PP_XP_ARGS:-(none: Crossplane's defaults)}"
+echo "crossplane core start flags added: ${PP_XP_ARGS:-none, the defaults}"
 hack/control-plane.sh start --crossplane "$DIR"
 # shellcheck disable=SC1091
 source "$DIR/env"
@@ -91,7 +91,8 @@ K apply --dry-run=server -f test/fixtures/claims/invalid/min-above-max-capacity.
 
 step "kubectl apply -f $CLAIM"
 K apply -f "$CLAIM"
-ready() { [[ "$(K get paymentplatform -n "$NS" "$NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == True ]]; }
+READY_PATH='{.status.conditions[?(@.type=="Ready")].status}'
+ready() { [[ "$(K get paymentplatform -n "$NS" "$NAME" -o "jsonpath=${READY_PATH}")" == True ]]; }
 start=$SECONDS
 wait_until "the PaymentPlatform Ready" 600 ready
 echo "Ready after $((SECONDS - start)) s"
