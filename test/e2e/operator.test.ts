@@ -310,14 +310,18 @@ describe('operator on a real API server', () => {
       20_000,
       'ComplianceControlPassed',
     );
-    expect(
-      await op.metric(m('compliance_control_failing'), {
-        namespace: NS,
-        platform: 'alpha',
-        control,
-        resource: 's3-gateway-endpoint',
-      }),
-    ).toBeUndefined();
+    // The gauge is dropped after the Event is recorded (as it is published after it): wait.
+    await waitFor(
+      async () =>
+        (await op.metric(m('compliance_control_failing'), {
+          namespace: NS,
+          platform: 'alpha',
+          control,
+          resource: 's3-gateway-endpoint',
+        })) === undefined,
+      10_000,
+      'compliance_control_failing gone',
+    );
   });
 
   test('hot-loop guard: churn beyond the limit raises an Event and a metric, and with --hot-loop-pause annotates paused', async () => {
