@@ -23,8 +23,13 @@ import { ROOT } from '../helpers.js';
 import { run, toolBin, waitCrdEstablished } from '../support/tools.js';
 import { type Obj } from '../../src/apis/obj.js';
 
-/** Polls `cond` every 100 ms until it is truthy (tests only: the operator itself never polls). */
-export async function waitFor<T>(cond: () => T | Promise<T>, timeoutMs: number, what: string): Promise<NonNullable<T>> {
+/** Polls `cond` every `intervalMs` until it is truthy (tests only: the operator itself never polls). */
+export async function waitFor<T>(
+  cond: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 100,
+): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -36,7 +41,7 @@ export async function waitFor<T>(cond: () => T | Promise<T>, timeoutMs: number, 
     }
     if (Date.now() > end)
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 

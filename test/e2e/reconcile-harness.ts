@@ -20,6 +20,7 @@ import { isObj, type Obj } from '../../src/apis/obj.js';
 import { CHART_NAME } from '../../src/apis/constants.js';
 import { installChartOffline } from '../reconcile/packages.js';
 import { ROOT } from '../helpers.js';
+import { waitFor } from './operator-harness.js';
 import { run, sleepSync, toolBin } from '../support/tools.js';
 
 export const XP_NAMESPACE = 'crossplane-system';
@@ -69,22 +70,9 @@ export class StandIn {
   }
 }
 
-/** Polls `cond` every 500 ms until it returns a truthy value; the deadline is generous for a loaded CI machine. */
-export async function until<T>(what: string, timeoutMs: number, cond: () => T | Promise<T>): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await cond();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end)
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+/** Polls `cond` every 500 ms (each poll may spawn kubectl) until it is truthy; deadlines are generous for a loaded CI machine. */
+export const until = <T>(what: string, timeoutMs: number, cond: () => T | Promise<T>): Promise<NonNullable<T>> =>
+  waitFor(cond, timeoutMs, what, 500);
 
 export const conditionOf = (o: Obj | undefined, type: string): Obj | undefined =>
   (((o?.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? []).find((c) => c.type === type);
