@@ -16,18 +16,11 @@
  *   without conditions has not been reported on yet (or is paused before its first reconcile).
  */
 import { ANNOTATION_COMPOSITION_RESOURCE_NAME, ANNOTATION_PAUSED } from './constants.js';
-import { isObj, type Obj } from './obj.js';
+import { isObj, type Condition, type Obj } from './obj.js';
 import { dependencyGraph } from '../operator/dependencies.js';
 import type { KubeObject } from '../operator/kube/objects.js';
 
-/** A Kubernetes condition as Crossplane and the provider write it. */
-export interface Condition {
-  readonly type: string;
-  readonly status: string;
-  readonly reason?: string;
-  readonly message?: string;
-  readonly lastTransitionTime?: string;
-}
+export type { Condition } from './obj.js';
 
 /** The conditions of an object (`status.conditions`), skipping entries that are not conditions. */
 export function conditionsOf(o: unknown): Condition[] {

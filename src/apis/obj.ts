@@ -8,3 +8,12 @@ export type Obj = Record<string, unknown>;
 
 /** True for a plain JSON object (not null, not an array). */
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A Kubernetes condition as Crossplane and the provider write it. */
+export interface Condition {
+  readonly type: string;
+  readonly status: string;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly lastTransitionTime?: string;
+}

@@ -2,7 +2,7 @@
  * Minimal typed views of the Kubernetes objects the operator reads: only the fields it uses,
  * read defensively (a live object may be malformed), never trusted to match a schema.
  */
-import { isObj } from '../../apis/obj.js';
+import { isObj, type Condition } from '../../apis/obj.js';
 
 /** A JSON object as it comes from the API server (one definition: src/apis/obj.ts). */
 export { isObj, type Obj } from '../../apis/obj.js';
@@ -32,14 +32,8 @@ export interface KubeList {
   readonly items?: KubeObject[];
 }
 
-/** A status condition (Crossplane's and Kubernetes' shape). */
-export interface Condition {
-  readonly type: string;
-  readonly status: string;
-  readonly reason?: string;
-  readonly message?: string;
-  readonly lastTransitionTime?: string;
-}
+/** A status condition (one definition: src/apis/obj.ts). */
+export type { Condition } from '../../apis/obj.js';
 
 /** The value at a dotted path of plain keys, or undefined. */
 export function pathValue(o: unknown, path: readonly string[]): unknown {
