@@ -75,9 +75,12 @@ free_ports() {
 }
 
 # alive PID DIR: PID runs and is one of ours (its command line names DIR).
+# No pipe: under pipefail, `tr | grep -q` can fail with SIGPIPE although grep matched.
 alive() {
+  local cmdline
   [[ -n "$1" && -r "/proc/$1/cmdline" ]] || return 1
-  { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null | grep -qF -- "$2/"
+  cmdline="$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *"$2/"* ]]
 }
 
 # wait_exec PID BIN: waits until the child PID has exec'd BIN. Between fork and exec a child still
@@ -316,15 +319,25 @@ start_kcm() { # start_kcm DIR
 }
 
 start_functions() { # start_functions DIR: writes DIR/functions (NAME ENDPOINT per line)
-  local fn bin port
+  local fn bin port attempt
   : >"$1/functions"
   for fn in function-patch-and-transform function-cel-filter function-auto-ready; do
     bin="$("$TOOLS" bin "$fn")"
-    read -r port <<<"$(free_ports 1)"
-    "$bin" --tls-certs-dir="$1/xp-pki" --address="127.0.0.1:${port}" </dev/null >>"$1/logs/${fn}.log" 2>&1 &
-    set_pid "$1" "$fn" "$!"
-    wait_exec "$!" "$bin"
-    wait_port "$1" "$fn" "$port"
+    # A port free when chosen can be taken before the function binds it (another control plane
+    # on a busy machine): a function that exits during startup gets another port, 5 times.
+    for attempt in 1 2 3 4 5; do
+      read -r port <<<"$(free_ports 1)"
+      "$bin" --tls-certs-dir="$1/xp-pki" --address="127.0.0.1:${port}" </dev/null >>"$1/logs/${fn}.log" 2>&1 &
+      set_pid "$1" "$fn" "$!"
+      wait_exec "$!" "$bin"
+      if (( attempt < 5 )) && ! (wait_port "$1" "$fn" "$port") 2>/dev/null; then
+        log "${fn} did not start on port ${port} (attempt ${attempt}), trying another port"
+        kill_wait "$(pid_of "$1" "$fn")" "$1" "$fn"
+        continue
+      fi
+      wait_port "$1" "$fn" "$port"
+      break
+    done
     echo "${fn} localhost:${port}" >>"$1/functions"
   done
 }
