@@ -35,6 +35,12 @@ export async function measureReconcile(opts: {
   /** Applies the claim; the clock starts just before. */
   readonly apply: () => void;
   readonly timeoutMs: number;
+  /** Selects the composed resources to count. @default crossplane.io/composite=NAME */
+  readonly labelSelector?: string;
+  /** Collections of the internal XRs of a nested platform: their Responsive conditions count too. */
+  readonly treePaths?: readonly string[];
+  /** Called with every counted watch event (for per-XR breakdowns). */
+  readonly onEvent?: (e: { readonly t: number; readonly type: string; readonly object: Obj }) => void;
 }): Promise<ReconcileFigures> {
   const cluster = await ClusterConfig.fromFile(opts.kubeconfig);
   const client = new KubeClient(cluster, { userAgent: 'payment-platform-measure' });
@@ -49,7 +55,7 @@ export async function measureReconcile(opts: {
       client,
       cluster,
       path,
-      query: { labelSelector: `crossplane.io/composite=${opts.name}` },
+      query: { labelSelector: opts.labelSelector ?? `crossplane.io/composite=${opts.name}` },
       signal: abort.signal,
       onObject: (type, o) => {
         const md = o.metadata as Obj;
@@ -58,21 +64,37 @@ export async function measureReconcile(opts: {
           if (seen.has(String(md.uid))) return;
         }
         seen.add(String(md.uid));
-        stamps.push(Date.now());
+        const t = Date.now();
+        stamps.push(t);
+        opts.onEvent?.({ t, type, object: o });
       },
     });
   }
   await new Promise((r) => setTimeout(r, 1000)); // let the watches start
   const t0 = Date.now();
   opts.apply();
+  let lastTreeCheck = 0;
+  const noteResponsive = (o: Obj, who: string) => {
+    const r = conditions(o).find((c) => c.type === 'Responsive');
+    if (r?.status === 'False' && responsive.length < 5) {
+      const m = `${who}${String(r.reason)}: ${String(r.message)}`;
+      if (!responsive.includes(m)) responsive.push(m);
+    }
+  };
   while (Date.now() - t0 < opts.timeoutMs) {
+    if (opts.treePaths && Date.now() - lastTreeCheck >= 1000) {
+      lastTreeCheck = Date.now();
+      for (const path of opts.treePaths) {
+        const list = await client.request<Obj>('GET', path).catch(() => ({ items: [] }) as Obj);
+        for (const o of ((list.items as Obj[] | undefined) ?? []).filter(
+          (x) => ((x.spec as Obj | undefined)?.platform as Obj | undefined)?.name === opts.name,
+        ))
+          noteResponsive(o, `${String(o.kind)}/${String((o.metadata as Obj).name)} `);
+      }
+    }
     try {
       const xr = await client.request<Obj>('GET', opts.xrPath);
-      const r = conditions(xr).find((c) => c.type === 'Responsive');
-      if (r?.status === 'False' && responsive.length < 5) {
-        const m = `${String(r.reason)}: ${String(r.message)}`;
-        if (!responsive.includes(m)) responsive.push(m);
-      }
+      noteResponsive(xr, '');
       composed =
         (((xr.spec as Obj | undefined)?.crossplane as Obj | undefined)?.resourceRefs as unknown[] | undefined)?.length ?? 0;
       if (conditions(xr).some((c) => c.type === 'Ready' && c.status === 'True')) {

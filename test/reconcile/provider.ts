@@ -6,6 +6,11 @@
  * ManagedResourceActivationPolicy activated):
  *
  * - adds the `finalizer.managedresource.crossplane.io` finalizer;
+ * - resolves every `*Selector` of `spec.forProvider` as crossplane-runtime's reference resolver
+ *   does: the managed resources of the namespace with the selector's labels (and, with
+ *   `matchControllerRef`, the same controller), their names written to `*Ref`/`*Refs` and their
+ *   external name (the observed ARN for `*Arn` fields) to the field; until every selector
+ *   resolves, Synced=False/ReconcileError `cannot resolve references` and nothing is created;
  * - "creates" the resource the way upjet's external client does, with the same annotations:
  *   `crossplane.io/external-create-pending`, then `crossplane.io/external-create-succeeded` and
  *   `crossplane.io/external-name` (kept when the Composition set it);
@@ -120,6 +125,8 @@ export class StandInProvider {
   private readonly busy = new Set<string>();
   /** When each key's creation finishes (AWS "creating" it). */
   private readonly readyAt = new Map<string, number>();
+  /** `spec.forProvider` schema of each kind (by kind.group), to tell `*Ref` from `*Refs`. */
+  private readonly schemas = new Map<string, Obj>();
   private running = 0;
   private client!: KubeClient;
   private cluster!: ClusterConfig;
@@ -165,6 +172,11 @@ export class StandInProvider {
         if (!established || !version || this.kinds.has(key)) return;
         const kind: Kind = { group, version: String(version), plural: String(names.plural), kind: String(names.kind) };
         this.kinds.set(key, kind);
+        const stored = ((spec.versions as Obj[]) ?? []).find((v) => v.storage === true) as Obj;
+        const root = ((stored.schema as Obj | undefined)?.openAPIV3Schema ?? {}) as Obj;
+        const forProvider = (((root.properties as Obj | undefined)?.spec as Obj | undefined)?.properties as Obj | undefined)
+          ?.forProvider as Obj | undefined;
+        if (forProvider) this.schemas.set(`${kind.kind}.${group}`, forProvider);
         void listWatch({
           client: this.client,
           cluster: this.cluster,
@@ -289,6 +301,29 @@ export class StandInProvider {
         );
       return;
     }
+    const resolved = this.resolveReferences(kind, obj);
+    if (typeof resolved === 'string') {
+      const synced = conditionOf(obj, 'Synced');
+      const message = `cannot resolve references: ${resolved}`;
+      if (synced?.status !== 'False' || synced.message !== message)
+        this.latest.set(key, {
+          kind,
+          obj: await this.setStatus(kind, obj, [
+            { type: 'Synced', status: 'False', reason: 'ReconcileError', message },
+            {
+              type: 'Ready',
+              status: conditionOf(obj, 'Ready')?.status === 'True' ? 'True' : 'False',
+              reason: conditionOf(obj, 'Ready')?.status === 'True' ? 'Available' : 'Creating',
+            },
+          ]),
+        });
+      setTimeout(() => this.enqueue(key), Math.max(200, this.createMs / 2));
+      return;
+    }
+    if (resolved) {
+      update(await this.patch(kind, obj, { spec: { forProvider: resolved } }));
+      return;
+    }
     if (!annotations[ANNOTATION_CREATE_SUCCEEDED]) {
       if (!annotations[ANNOTATION_CREATE_PENDING]) {
         update(await this.patch(kind, obj, { metadata: { annotations: { [ANNOTATION_CREATE_PENDING]: ts } } }));
@@ -330,5 +365,86 @@ export class StandInProvider {
       ),
     );
     this.log({ ts: new Date().toISOString(), event: ready?.status === 'True' ? 'updated' : 'available', ...who });
+  }
+
+  /**
+   * Resolves the selectors of `spec.forProvider`: a merge patch of `spec.forProvider` when a
+   * reference or value is new, undefined when everything is resolved already, or the reason
+   * (a string) when a selector matches no created resource yet.
+   */
+  private resolveReferences(kind: Kind, obj: Obj): Obj | string | undefined {
+    const forProvider = isObj((obj.spec as Obj | undefined)?.forProvider) ? ((obj.spec as Obj).forProvider as Obj) : {};
+    const schema = this.schemas.get(`${kind.kind}.${kind.group}`) ?? {};
+    const md = obj.metadata as Obj;
+    const controller = (md.ownerReferences as Obj[] | undefined)?.find((o) => o.controller === true)?.uid;
+    const candidates = [...this.latest.values()].map((e) => e.obj).filter((o) => (o.metadata as Obj).namespace === md.namespace);
+    let changed = false;
+    const walk = (value: Obj, sch: Obj, path: string): Obj | string => {
+      const out: Obj = { ...value };
+      const props = (sch.properties ?? {}) as Obj;
+      for (const [k, v] of Object.entries(value)) {
+        if (k.endsWith('Selector') && isObj(v)) {
+          const base = k.slice(0, -'Selector'.length);
+          const multi = `${base}Refs` in props;
+          const labels = (v.matchLabels ?? {}) as Record<string, string>;
+          const matches = candidates
+            .filter((o) => {
+              const om = o.metadata as Obj;
+              const ol = (om.labels ?? {}) as Record<string, string>;
+              if (!Object.entries(labels).every(([lk, lv]) => ol[lk] === lv)) return false;
+              if (v.matchControllerRef !== true) return true;
+              return (
+                (om.ownerReferences as Obj[] | undefined)?.some((r) => r.controller === true && r.uid === controller) ?? false
+              );
+            })
+            .sort((a, b) => String((a.metadata as Obj).name).localeCompare(String((b.metadata as Obj).name)));
+          // As upjet's extractors: the external name (known before creation when the Composition
+          // sets it, as for buckets), or for an ARN field the observed ARN (known once created).
+          const valueOf = (o: Obj): string | undefined => {
+            const arn = ((o.status as Obj | undefined)?.atProvider as Obj | undefined)?.arn;
+            if (/Arns?$/.test(multi ? `${base}s` : base)) return typeof arn === 'string' ? arn : undefined;
+            return (((o.metadata as Obj).annotations ?? {}) as Record<string, string>)[ANNOTATION_EXTERNAL_NAME];
+          };
+          const chosen = multi ? matches : matches.slice(0, 1);
+          if (chosen.length === 0) return `${path}.${k}: no resources matched the selector ${JSON.stringify(labels)}`;
+          const values = chosen.map(valueOf);
+          if (values.some((x) => x === undefined))
+            return `${path}.${base}: referenced field was empty (referenced resource may not yet be ready)`;
+          const refName = multi ? `${base}Refs` : `${base}Ref`;
+          const valueKey = multi ? (`${base}s` in props ? `${base}s` : base) : base;
+          const refs = chosen.map((o) => ({ name: String((o.metadata as Obj).name) }));
+          const want = multi ? values : values[0];
+          if (
+            JSON.stringify(out[refName]) !== JSON.stringify(multi ? refs : refs[0]) ||
+            JSON.stringify(out[valueKey]) !== JSON.stringify(want)
+          ) {
+            out[refName] = multi ? refs : refs[0];
+            out[valueKey] = want;
+            changed = true;
+          }
+        } else if (Array.isArray(v)) {
+          const itemSchema = ((props[k] as Obj | undefined)?.items ?? {}) as Obj;
+          const items: unknown[] = [];
+          for (const [i, item] of v.entries()) {
+            if (!isObj(item)) {
+              items.push(item);
+              continue;
+            }
+            const r = walk(item, itemSchema, `${path}.${k}[${i}]`);
+            if (typeof r === 'string') return r;
+            items.push(r);
+          }
+          out[k] = items;
+        } else if (isObj(v) && !k.endsWith('Ref') && !k.endsWith('Refs')) {
+          const r = walk(v, (props[k] ?? {}) as Obj, `${path}.${k}`);
+          if (typeof r === 'string') return r;
+          out[k] = r;
+        }
+      }
+      return out;
+    };
+    const result = walk(forProvider, schema, 'spec.forProvider');
+    if (typeof result === 'string') return result;
+    return changed ? result : undefined;
   }
 }
