@@ -37,7 +37,7 @@ function readText(path: string, io: Io): string {
 export function expandPaths(paths: readonly string[]): string[] {
   return paths.flatMap((p) => {
     if (p === '-') return [p];
-    let isDir = false;
+    let isDir: boolean;
     try {
       isDir = statSync(p).isDirectory();
     } catch {

@@ -241,7 +241,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     try {
       values[key] = s.parse(raw);
     } catch (e) {
-      if (e instanceof InvalidArgumentError) throw new Error(`${envName(s.flag)}='${raw}' is invalid: ${e.message}`);
+      if (e instanceof InvalidArgumentError)
+        throw new Error(`${envName(s.flag)}='${raw}' is invalid: ${e.message}`, { cause: e });
       throw e;
     }
   }
