@@ -11,6 +11,7 @@ import { PaymentPlatformXrd } from './apis/xrd.js';
 import { chartFiles } from './chart/chart.js';
 import { managedKinds } from './chart/kinds.js';
 import { PaymentPlatformComposition } from './composition/composition.js';
+import { NestedLayout } from './composition/nested.js';
 import { fillReadme, readmeSections } from './docs/readme.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,7 @@ export function synth(): Synthesized {
   const chart = new Chart(app, 'payment-platform');
   const xrd = new PaymentPlatformXrd(chart);
   const composition = new PaymentPlatformComposition(chart);
+  const nested = new NestedLayout(chart, composition.resources);
   const kinds = managedKinds(composition.resources);
   const reference = apiReference();
 
@@ -43,6 +45,9 @@ export function synth(): Synthesized {
       kinds.map((k) => k.crdFile).join('\n') +
       '\n',
     [`compositions/${COMPOSITION_NAME}.yaml`]: toYaml(composition.manifest),
+    // The nested layout (experimental): one file of XRDs, one of Compositions.
+    'crds/nested.yaml': nested.levels.map((l) => toYaml(l.xrd)).join('---\n'),
+    'compositions/nested.yaml': [nested.root, ...nested.levels.map((l) => l.composition)].map(toYaml).join('---\n'),
     // The offline validator's schema (src/apis/validate.ts reads it instead of building the XRD,
     // which would load cdk8s at every `kubectl payments` command); checked by the drift check.
     [SCHEMA_JSON]: `${JSON.stringify(xrdSchema(xrd.manifest), null, 2)}\n`,
@@ -52,6 +57,7 @@ export function synth(): Synthesized {
     chartFiles({
       xrd: xrd.manifest,
       composition: composition.manifest,
+      nested: { xrds: nested.levels.map((l) => l.xrd), compositions: [nested.root, ...nested.levels.map((l) => l.composition)] },
       resources: composition.resources,
       readme: { apiReference: reference },
     }),

@@ -23,6 +23,15 @@ export const XRD_NAME = `${PLURAL}.${API_GROUP}`;
 /** The name of the one Composition (optional resources are chosen by function-cel-filter). */
 export const COMPOSITION_NAME = `${PLURAL}-aws.${API_GROUP}`;
 
+/**
+ * The nested layout (experimental, issue 11): internal composite resources per part of the
+ * platform, composed by the PaymentPlatform's nested Composition (src/composition/nested.ts).
+ */
+export const NESTED_API_GROUP = `internal.${API_GROUP}`;
+export const NESTED_API_VERSION = 'v1alpha1';
+export const NESTED_CATEGORIES = ['payments-internal'];
+export const NESTED_COMPOSITION_NAME = `${PLURAL}-aws-nested.${API_GROUP}`;
+
 /** Chart and product name. */
 export const PRODUCT = 'payment-platform';
 export const CHART_NAME = 'payment-platform';
@@ -31,6 +40,8 @@ export const CHART_VERSION = '0.1.0';
 /** Label keys the Composition puts on composed resources to wire selectors. */
 export const LABEL_ROLE = `${API_GROUP}/resource`;
 export const LABEL_ZONE = `${API_GROUP}/zone`;
+/** The label on every managed resource of the nested layout: the PaymentPlatform's name. */
+export const LABEL_PLATFORM = `${API_GROUP}/platform`;
 
 /** Crossplane annotations the Composition sets. */
 export const ANNOTATION_EXTERNAL_NAME = 'crossplane.io/external-name';

@@ -1,6 +1,6 @@
 /** The API reference (README and chart README), generated from the same schema as the XRD. */
 import { API_GROUP_VERSION, KIND } from './constants.js';
-import { PLATFORM_TAG_KEYS, parametersSchema, rootValidations, statusSchema } from './payment-platform.js';
+import { PLATFORM_TAG_KEYS, parametersSchema, rootValidations, statusSchema, updateValidations } from './payment-platform.js';
 import { REGIONS } from './regions.js';
 import { walkSchema, type JsonSchema } from './schema.js';
 
@@ -38,6 +38,7 @@ export function apiReference(): string {
       rules.push(`- \`${path ? `spec.parameters.${path}` : 'spec.parameters'}\`: ${r.message}`);
   });
   for (const r of rootValidations) rules.push(`- \`metadata.name\`: ${r.message}`);
+  for (const r of updateValidations) rules.push(`- \`spec.crossplane.compositionRef\` (on update): ${r.message}`);
   const status = ['| Field | Description |', '| --- | --- |'];
   walkSchema(statusSchema, (path, f) => {
     if (path && !path.endsWith('[]')) status.push(`| \`status.${path}\` | ${cell(f.description ?? '')} |`);

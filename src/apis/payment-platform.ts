@@ -543,6 +543,21 @@ export const rootValidations: readonly ValidationRule[] = [
   },
 ];
 
+/**
+ * Rules that judge an update (they read `oldSelf`): a PaymentPlatform keeps the Composition it
+ * was first composed with. Moving between the single Composition and the nested layout would
+ * make Crossplane delete every managed resource of the old tree and create new ones (a new VPC,
+ * subnets and database), so it is refused; see the README's "Nested layout".
+ */
+export const updateValidations: readonly ValidationRule[] = [
+  {
+    rule: '!has(oldSelf.spec.crossplane) || !has(oldSelf.spec.crossplane.compositionRef) || (has(self.spec.crossplane) && has(self.spec.crossplane.compositionRef) && self.spec.crossplane.compositionRef.name == oldSelf.spec.crossplane.compositionRef.name)',
+    message:
+      'spec.crossplane.compositionRef cannot change once set: moving a platform between the single Composition and the nested layout would delete its managed resources and create new ones (a new VPC, subnets and database); not supported in v1alpha1',
+    fieldPath: '.spec.crossplane.compositionRef',
+  },
+];
+
 export interface PrinterColumn {
   readonly name: string;
   readonly type: 'string' | 'integer' | 'date' | 'boolean' | 'number';

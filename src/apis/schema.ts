@@ -33,6 +33,7 @@ export interface JsonSchema {
   'x-kubernetes-validations'?: readonly ValidationRule[];
   'x-kubernetes-list-type'?: 'atomic' | 'set' | 'map';
   'x-kubernetes-preserve-unknown-fields'?: boolean;
+  nullable?: boolean;
 }
 
 type Opts = Omit<JsonSchema, 'type' | 'description'>;

@@ -12,7 +12,7 @@ import {
   SINGULAR,
   XRD_NAME,
 } from './constants.js';
-import { parametersSchema, printerColumns, rootValidations, statusSchema } from './payment-platform.js';
+import { parametersSchema, printerColumns, rootValidations, statusSchema, updateValidations } from './payment-platform.js';
 import type { JsonSchema } from './schema.js';
 
 /** The whole openAPIV3Schema of the PaymentPlatform version. */
@@ -20,7 +20,7 @@ export function openApiSchema(): JsonSchema {
   return {
     type: 'object',
     description: `A ${KIND} is a complete PCI-DSS-ready AWS footprint for one payment application: VPC, ALB, Aurora MySQL, S3, flow logs and alarms.`,
-    'x-kubernetes-validations': rootValidations,
+    'x-kubernetes-validations': [...rootValidations, ...updateValidations],
     properties: {
       spec: {
         type: 'object',

@@ -96,6 +96,8 @@ function template(objs: Obj[], condition?: string): string {
 export interface ChartInputs {
   readonly xrd: Obj;
   readonly composition: Obj;
+  /** The nested layout (experimental): internal XRDs and the Compositions of every level. */
+  readonly nested: { readonly xrds: Obj[]; readonly compositions: Obj[] };
   readonly resources: readonly ComposedResource[];
   readonly readme: { readonly apiReference: string };
 }
@@ -188,6 +190,13 @@ export function chartFiles(inputs: ChartInputs): Record<string, string> {
     'templates/rbac-crossplane-endpoints.yaml': template([aggregateRole]),
     'templates/xrd.yaml': template([withMeta(inputs.xrd, 'api', WAVES.api)]),
     'templates/composition.yaml': template([withMeta(inputs.composition, 'composition', WAVES.composition)]),
+    'templates/nested.yaml': template(
+      [
+        ...inputs.nested.xrds.map((x) => withMeta(x, 'api', WAVES.api)),
+        ...inputs.nested.compositions.map((c) => withMeta(c, 'composition', WAVES.composition)),
+      ],
+      '.Values.nested.enabled',
+    ),
     'templates/provider-config.yaml': template([providerConfig], '.Values.providerConfig.create'),
     'templates/operator.yaml': operatorTemplate(
       operatorManifests(inputs.resources).map((o) => withMeta(o, 'operator', WAVES.composition)),

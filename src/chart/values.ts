@@ -46,6 +46,12 @@ export const VALUES: Readonly<Record<string, ValueNode>> = {
   activationPolicy: group('Crossplane v2 activates only the managed-resource kinds a ManagedResourceActivationPolicy lists.', {
     create: leaf('Create a policy that activates exactly the kinds this Composition composes.', true, { type: 'boolean' }),
   }),
+  nested: group(
+    "The nested layout (experimental): internal XRs per part of the platform, so that no XR trips Crossplane's watch-event circuit breaker at its default flags. A PaymentPlatform uses it when it sets spec.crossplane.compositionRef.name to paymentplatforms-aws-nested.platform.payments.io; the default stays the single Composition.",
+    {
+      enabled: leaf('Install the internal XRDs and the Compositions of the nested layout.', true, { type: 'boolean' }),
+    },
+  ),
   providerConfig: group(
     'A ClusterProviderConfig for the managed resources. Off by default: its CRD exists only once the providers are installed, so create it after they are healthy (Argo CD does this with a later sync wave).',
     {
