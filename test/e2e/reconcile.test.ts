@@ -10,7 +10,15 @@ import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { ANNOTATION_EXTERNAL_NAME, API_GROUP, PLURAL } from '../../src/apis/constants.js';
+import {
+  ANNOTATION_COMPOSITION_RESOURCE_NAME,
+  ANNOTATION_EXTERNAL_NAME,
+  API_GROUP,
+  LABEL_PLATFORM,
+  NESTED_API_GROUP,
+  NESTED_COMPOSITION_NAME,
+  PLURAL,
+} from '../../src/apis/constants.js';
 import { type Obj } from '../../src/apis/obj.js';
 import { ROOT } from '../helpers.js';
 import { OperatorProcess, kindFlags } from './operator-harness.js';
@@ -48,6 +56,15 @@ const MINIMAL = claim('examples/claims/minimal.yaml');
 const PRODUCTION = claim('examples/claims/production.yaml');
 const EVERY_OPTION = claim('test/fixtures/claims/valid/every-option.yaml');
 const CLAIMS = [MINIMAL, PRODUCTION, EVERY_OPTION];
+/** The minimal claim again, in its own namespace, composed by the nested layout. */
+const NESTED: Claim = (() => {
+  const doc = JSON.parse(JSON.stringify(MINIMAL.doc)) as Obj;
+  doc.metadata = { ...(doc.metadata as Obj), namespace: 'team-nested' };
+  (doc.spec as Obj).crossplane = { compositionRef: { name: NESTED_COMPOSITION_NAME } };
+  return { file: `${MINIMAL.file} (nested layout)`, name: MINIMAL.name, namespace: 'team-nested', doc };
+})();
+/** Internal XRs of one platform in the nested layout (src/composition/nested.ts: 29 XRDs). */
+const NESTED_XRS = 29;
 
 /**
  * Status fields each claim must have filled, written from the XRD's status schema by hand:
@@ -309,6 +326,90 @@ describe('updates: a claim change reaches the managed resource in place', () => 
       .events('created')
       .filter((e) => e.namespace === MINIMAL.namespace && mine.has(`${String(e.kind)}/${String(e.name)}`));
     expect(created).toHaveLength(before.size);
+  });
+});
+
+describe('nested layout (experimental): the same platform as a tree of small XRs', () => {
+  const internalXrs = (): Obj[] =>
+    cp.list('payments-internal', NESTED.namespace).filter((o) => String(o.apiVersion).startsWith(`${NESTED_API_GROUP}/`));
+  const resourceName = (o: Obj): string => String(((o.metadata as Obj).annotations as Obj)[ANNOTATION_COMPOSITION_RESOURCE_NAME]);
+
+  test('it becomes Ready with every output and the ConfigMap, and composes the same managed resources', async () => {
+    cp.namespace(NESTED.namespace);
+    const started = Date.now();
+    cp.apply([NESTED.doc]);
+    await until(
+      `${NESTED.file} Synced and Ready`,
+      600_000,
+      () => isTrue(xrOf(NESTED), 'Synced') && isTrue(xrOf(NESTED), 'Ready'),
+    );
+    console.log(`${NESTED.file}: Ready after ${Math.round((Date.now() - started) / 1000)} s (circuit breaker widened)`);
+    const status = xrOf(NESTED)!.status as Obj;
+    expect(COMMON_STATUS.filter((k) => status[k] === undefined || status[k] === '')).toEqual([]);
+    const cm = cp.get('configmap', `${NESTED.name}-endpoints`, NESTED.namespace);
+    expect(Object.keys((cm?.data as Obj | undefined) ?? {}).sort()).toEqual(CONFIGMAP_KEYS);
+    // Crossplane labels every resource of the tree with the root XR; the same templates as the
+    // single Composition rendered for the same claim.
+    const names = (c: Claim) => managedOf(c).map(resourceName).sort();
+    expect(names(NESTED)).toEqual(names(MINIMAL));
+    expect(managedOf(NESTED).filter((o) => ((o.metadata as Obj).labels as Obj)[LABEL_PLATFORM] !== NESTED.name)).toEqual([]);
+  });
+
+  test('no internal XR composes more than 9 resources; all are Ready', () => {
+    const xrs = internalXrs();
+    expect(xrs).toHaveLength(NESTED_XRS);
+    const big = xrs.filter((x) => resourceRefs(x).length > 9).map((x) => `${String(x.kind)} ${resourceRefs(x).length}`);
+    expect(big).toEqual([]);
+    expect(xrs.filter((x) => !isTrue(x, 'Ready')).map((x) => String(x.kind))).toEqual([]);
+  });
+
+  test("a selector that crosses XRs resolves to this platform's resources (the stand-in resolves them as upjet does)", () => {
+    const mine = managedOf(NESTED);
+    expect(mine.filter((o) => !isTrue(o, 'Synced')).map(resourceName)).toEqual([]);
+    const subnets = mine.filter(
+      (o) => o.kind === 'Subnet' && ((o.metadata as Obj).labels as Obj)[`${API_GROUP}/resource`] === 'subnet-private',
+    );
+    expect(subnets).toHaveLength(3);
+    const group = mine.find((o) => o.kind === 'SubnetGroup')!;
+    const fp = (group.spec as Obj).forProvider as Obj;
+    const ext = (o: Obj) => String(((o.metadata as Obj).annotations as Obj)[ANNOTATION_EXTERNAL_NAME]);
+    expect([...(fp.subnetIds as string[])].sort()).toEqual(subnets.map(ext).sort());
+    // ... which are not the single-Composition platform's subnets of the same name.
+    const flatSubnets = managedOf(MINIMAL)
+      .filter((o) => o.kind === 'Subnet')
+      .map(ext);
+    expect((fp.subnetIds as string[]).filter((id) => flatSubnets.includes(id))).toEqual([]);
+    // The subnet group and the subnets have different controllers: the database and zone XRs.
+    const controller = (o: Obj) => ((o.metadata as Obj).ownerReferences as Obj[]).find((r) => r.controller === true)!.kind;
+    expect(controller(group)).toBe('PlatformDatabase');
+    expect(new Set(subnets.map(controller))).toEqual(
+      new Set(['PlatformNetworkAz1Private', 'PlatformNetworkAz2Private', 'PlatformNetworkAz3Private']),
+    );
+  });
+
+  test('a platform cannot move between the single Composition and the nested layout', () => {
+    for (const [c, to] of [
+      [MINIMAL, NESTED_COMPOSITION_NAME],
+      [NESTED, `${PLURAL}-aws.${API_GROUP}`],
+    ] as const) {
+      const r = cp.kubectl([
+        'patch',
+        PP,
+        c.name,
+        '-n',
+        c.namespace,
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: { crossplane: { compositionRef: { name: to } } } }),
+      ]);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/spec\.crossplane\.compositionRef cannot change once set/);
+    }
+  });
+
+  test('deleting the nested platform removes every internal XR and managed resource', async () => {
+    cp.kubectlOk(['delete', PP, NESTED.name, '-n', NESTED.namespace, '--wait=false']);
+    await until('the nested tree is gone', 600_000, () => managedOf(NESTED).length === 0 && internalXrs().length === 0);
   });
 });
 
