@@ -1,4 +1,5 @@
 import yaml from 'js-yaml';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { API_GROUP, CHART_NAME, COMPOSITION_NAME, FUNCTIONS, XRD_NAME } from '../../src/apis/constants.js';
 import { managedKinds } from '../../src/chart/kinds.js';
@@ -28,8 +29,20 @@ describe('the Helm chart', () => {
   test('helm template renders every object of the product', () => {
     const objs = template();
     const byKind = (k: string) => objs.filter((o) => o.kind === k).map((o) => (o.metadata as Obj).name);
-    expect(byKind('CompositeResourceDefinition')).toEqual([XRD_NAME]);
-    expect(byKind('Composition')).toEqual([COMPOSITION_NAME]);
+    const nested = (n: unknown) => String(n).endsWith('.internal.platform.payments.io');
+    expect(byKind('CompositeResourceDefinition').filter((n) => !nested(n))).toEqual([XRD_NAME]);
+    expect(byKind('Composition').filter((n) => !nested(n))).toEqual([
+      COMPOSITION_NAME,
+      'paymentplatforms-aws-nested.platform.payments.io',
+    ]);
+    // The nested layout (experimental): 29 internal XRDs, each with its Composition; off with nested.enabled=false.
+    expect(byKind('CompositeResourceDefinition').filter(nested)).toHaveLength(29);
+    expect(byKind('Composition').filter(nested)).toHaveLength(29);
+    const without = template('--set', 'nested.enabled=false');
+    expect(without.filter((o) => o.kind === 'CompositeResourceDefinition').map((o) => (o.metadata as Obj).name)).toEqual([
+      XRD_NAME,
+    ]);
+    expect(without.filter((o) => o.kind === 'Composition').map((o) => (o.metadata as Obj).name)).toEqual([COMPOSITION_NAME]);
     expect(byKind('Function').sort()).toEqual(
       Object.values(FUNCTIONS)
         .map((f) => f.name)
@@ -58,8 +71,14 @@ describe('the Helm chart', () => {
     const objs = template();
     const { xrd, composition } = synth();
     const strip = (o: Obj) => ({ ...o, metadata: { name: (o.metadata as Obj).name } });
-    expect(strip(objs.find((o) => o.kind === 'CompositeResourceDefinition') as Obj)).toEqual(strip(xrd));
-    expect(strip(objs.find((o) => o.kind === 'Composition') as Obj)).toEqual(strip(composition));
+    const named = (kind: string, name: unknown) => objs.find((o) => o.kind === kind && (o.metadata as Obj).name === name) as Obj;
+    expect(strip(named('CompositeResourceDefinition', (xrd.metadata as Obj).name))).toEqual(strip(xrd));
+    expect(strip(named('Composition', (composition.metadata as Obj).name))).toEqual(strip(composition));
+    const load = (f: string) => yaml.loadAll(readFileSync(join(ROOT, f), 'utf8')) as Obj[];
+    for (const x of load('crds/nested.yaml'))
+      expect(strip(named('CompositeResourceDefinition', (x.metadata as Obj).name))).toEqual(strip(x));
+    for (const c of load('compositions/nested.yaml'))
+      expect(strip(named('Composition', (c.metadata as Obj).name))).toEqual(strip(c));
   });
 
   test('Crossplane can compose the endpoints ConfigMap (aggregated ClusterRole)', () => {
