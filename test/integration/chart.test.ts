@@ -1,10 +1,9 @@
 import yaml from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { API_GROUP, CHART_NAME, COMPOSITION_NAME, FUNCTIONS, XRD_NAME } from '../../src/apis/constants.js';
-import { managedKinds } from '../../src/chart/kinds.js';
-import { composedKinds, formatKind } from '../../src/operator/kinds.js';
+import { CHART_NAME } from '../../src/apis/constants.js';
 import { synth } from '../../src/synth.js';
+import { MANAGED_KIND_FLAGS, MANAGED_KINDS } from '../expected-kinds.js';
 import { ROOT } from '../helpers.js';
 import { run, toolBin } from '../support/tools.js';
 import { type Obj } from '../../src/apis/obj.js';
@@ -30,9 +29,9 @@ describe('the Helm chart', () => {
     const objs = template();
     const byKind = (k: string) => objs.filter((o) => o.kind === k).map((o) => (o.metadata as Obj).name);
     const nested = (n: unknown) => String(n).endsWith('.internal.platform.payments.io');
-    expect(byKind('CompositeResourceDefinition').filter((n) => !nested(n))).toEqual([XRD_NAME]);
+    expect(byKind('CompositeResourceDefinition').filter((n) => !nested(n))).toEqual(['paymentplatforms.platform.payments.io']);
     expect(byKind('Composition').filter((n) => !nested(n))).toEqual([
-      COMPOSITION_NAME,
+      'paymentplatforms-aws.platform.payments.io',
       'paymentplatforms-aws-nested.platform.payments.io',
     ]);
     // The nested layout (experimental): 29 internal XRDs, each with its Composition; off with nested.enabled=false.
@@ -40,14 +39,13 @@ describe('the Helm chart', () => {
     expect(byKind('Composition').filter(nested)).toHaveLength(29);
     const without = template('--set', 'nested.enabled=false');
     expect(without.filter((o) => o.kind === 'CompositeResourceDefinition').map((o) => (o.metadata as Obj).name)).toEqual([
-      XRD_NAME,
+      'paymentplatforms.platform.payments.io',
     ]);
-    expect(without.filter((o) => o.kind === 'Composition').map((o) => (o.metadata as Obj).name)).toEqual([COMPOSITION_NAME]);
-    expect(byKind('Function').sort()).toEqual(
-      Object.values(FUNCTIONS)
-        .map((f) => f.name)
-        .sort(),
-    );
+    expect(without.filter((o) => o.kind === 'Composition').map((o) => (o.metadata as Obj).name)).toEqual([
+      'paymentplatforms-aws.platform.payments.io',
+    ]);
+    // the functionRefs of the Composition's pipeline
+    expect(byKind('Function').sort()).toEqual(['function-auto-ready', 'function-cel-filter', 'function-patch-and-transform']);
     expect(byKind('Provider').sort()).toEqual(
       ['cloudwatch', 'cloudwatchlogs', 'ec2', 'elbv2', 'iam', 'kms', 'rds', 's3', 'sns', 'wafv2'].map((s) => `provider-aws-${s}`),
     );
@@ -63,21 +61,22 @@ describe('the Helm chart', () => {
 
   test('the activation policy lists exactly the composed kinds', () => {
     const policy = template().find((o) => o.kind === 'ManagedResourceActivationPolicy') as Obj;
-    const expected = managedKinds(synth().compositionConstruct.resources).map((k) => k.crd);
-    expect((policy.spec as Obj).activate).toEqual(expected);
+    expect((policy.spec as Obj).activate).toEqual(MANAGED_KINDS.map(([crd]) => crd));
   });
 
   test('the chart ships the same XRD and Composition as crds/ and compositions/', () => {
     const objs = template();
-    const { xrd, composition } = synth();
+    const load = (path: string) => yaml.load(readFileSync(join(ROOT, path), 'utf8')) as Obj;
+    const xrd = load('crds/paymentplatforms.platform.payments.io.yaml');
+    const composition = load('compositions/paymentplatforms-aws.platform.payments.io.yaml');
     const strip = (o: Obj) => ({ ...o, metadata: { name: (o.metadata as Obj).name } });
     const named = (kind: string, name: unknown) => objs.find((o) => o.kind === kind && (o.metadata as Obj).name === name) as Obj;
     expect(strip(named('CompositeResourceDefinition', (xrd.metadata as Obj).name))).toEqual(strip(xrd));
     expect(strip(named('Composition', (composition.metadata as Obj).name))).toEqual(strip(composition));
-    const load = (f: string) => yaml.loadAll(readFileSync(join(ROOT, f), 'utf8')) as Obj[];
-    for (const x of load('crds/nested.yaml'))
+    const loadAll = (f: string) => yaml.loadAll(readFileSync(join(ROOT, f), 'utf8')) as Obj[];
+    for (const x of loadAll('crds/nested.yaml'))
       expect(strip(named('CompositeResourceDefinition', (x.metadata as Obj).name))).toEqual(strip(x));
-    for (const c of load('compositions/nested.yaml'))
+    for (const c of loadAll('compositions/nested.yaml'))
       expect(strip(named('Composition', (c.metadata as Obj).name))).toEqual(strip(c));
   });
 
@@ -128,8 +127,7 @@ describe('the Helm chart', () => {
 });
 
 describe('generated files', () => {
-  test('committed generated files equal a fresh synth (no drift)', async () => {
-    const { readFileSync } = await import('node:fs');
+  test('committed generated files equal a fresh synth (no drift)', () => {
     const { files } = synth();
     const drift = Object.entries(files)
       .filter(([path, content]) => {
@@ -179,12 +177,17 @@ describe('the operator in the chart (operator.enabled)', () => {
     const all = JSON.stringify(rules);
     expect(all).not.toContain('*');
     expect(all).not.toMatch(/secrets/);
-    const { managed, policy } = composedKinds(synth().compositionConstruct.resources);
-    for (const k of [...managed, ...policy]) {
-      const rule = rules.find((r) => r.apiGroups.includes(k.group) && r.resources.includes(k.plural));
-      expect([k.kind, rule?.verbs]).toEqual([k.kind, ['get', 'list', 'watch']]);
+    const watched = [...MANAGED_KINDS.map(([crd]) => crd), 'usages.protection.crossplane.io'];
+    for (const crd of watched) {
+      const [plural, ...group] = crd.split('.');
+      const rule = rules.find((r) => r.apiGroups.includes(group.join('.')) && r.resources.includes(plural));
+      expect([crd, rule?.verbs]).toEqual([crd, ['get', 'list', 'watch']]);
     }
-    expect(rules).toContainEqual({ apiGroups: [API_GROUP], resources: ['paymentplatforms/status'], verbs: ['patch'] });
+    expect(rules).toContainEqual({
+      apiGroups: ['platform.payments.io'],
+      resources: ['paymentplatforms/status'],
+      verbs: ['patch'],
+    });
     expect(rules).toContainEqual({ apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] });
     const [lease] = byKind(operatorObjs(), 'Role');
     expect(lease.rules).toEqual([
@@ -198,8 +201,11 @@ describe('the operator in the chart (operator.enabled)', () => {
     ]);
     // patch on managed resources only with the hot-loop pause opt-in, and never on Usages
     const paused = byKind(operatorObjs('--set', 'operator.hotLoop.pause=true'), 'ClusterRole')[0].rules as Rule[];
-    for (const k of managed)
-      expect(paused.find((r) => r.resources.includes(k.plural))?.verbs).toEqual(['get', 'list', 'watch', 'patch']);
+    for (const [crd] of MANAGED_KINDS) {
+      const [plural, ...group] = crd.split('.');
+      const rule = paused.find((r) => r.apiGroups.includes(group.join('.')) && r.resources.includes(plural));
+      expect([crd, rule?.verbs]).toEqual([crd, ['get', 'list', 'watch', 'patch']]);
+    }
     expect(paused.find((r) => r.resources.includes('usages'))?.verbs).toEqual(['get', 'list', 'watch']);
   });
 
@@ -238,9 +244,8 @@ describe('the operator in the chart (operator.enabled)', () => {
         '--port=8080',
       ]),
     );
-    const { managed, policy } = composedKinds(synth().compositionConstruct.resources);
-    expect(args).toContain(`--kinds=${managed.map(formatKind).join(',')}`);
-    expect(args).toContain(`--policy-kinds=${policy.map(formatKind).join(',')}`);
+    expect(args).toContain(`--kinds=${MANAGED_KIND_FLAGS.join(',')}`);
+    expect(args).toContain('--policy-kinds=protection.crossplane.io/v1beta1/Usage/usages');
     expect((c.env as Obj[]).map((e) => e.name)).toEqual(['POD_NAME', 'POD_NAMESPACE', 'NODE_OPTIONS']);
     expect((c.env as Obj[])[2].value).toBe('--max-old-space-size=256 --max-semi-space-size=4');
     const [pdb] = byKind(operatorObjs(), 'PodDisruptionBudget');

@@ -91,6 +91,10 @@ describe("tags: the platform's own keys win over the claim's", () => {
       for (const r of out.resources)
         for (const k of Object.keys((forProvider(r.resource)?.tags as Obj | undefined) ?? {})) keys.add(k);
     }
-    expect([...keys].sort()).toEqual([...PLATFORM_TAG_KEYS].sort());
+    // the Composition's tags patch set (environment, payment-platform, kubernetes-namespace), the
+    // bases' managed-by and Name, and purpose/tier on some resources
+    const expected = ['Name', 'environment', 'kubernetes-namespace', 'managed-by', 'payment-platform', 'purpose', 'tier'];
+    expect([...keys].sort()).toEqual(expected);
+    expect([...PLATFORM_TAG_KEYS].sort()).toEqual(expected);
   });
 });

@@ -63,16 +63,27 @@ describe.each(validClaims().map((c) => [c.file, c.claim] as const))('diagram -f 
   });
 });
 
-test('a Usage draws its of/by edges to the resources of the right kind', () => {
-  const resources = renderSteadyState(exampleClaims()[0]?.claim).final.resources;
-  const g = referenceGraph(resources);
-  const usage = resources.find((x) => x.resource.kind === 'Usage');
-  if (!usage) return;
-  const edges = g.edges
-    .filter((e) => e.from === mermaidId(usage.name))
-    .map((e) => e.field)
+test('every Usage draws its of/by edges to the resources it protects and is used by', () => {
+  const minimal = exampleClaims().find((c) => c.file.endsWith('minimal.yaml'))?.claim;
+  const g = referenceGraph(renderSteadyState(minimal).final.resources);
+  const usageEdges = g.edges
+    .filter((e) => e.from.startsWith('usage_'))
+    .map((e) => `${e.from} -${e.field}-> ${e.to}`)
     .sort();
-  expect(edges).toEqual(['by', 'of']);
+  // the Usages of the Composition: usage-<by>-<of>
+  const usages: [string, string, string][] = [
+    ['usage_db_cluster_kms_key_data', 'kms_key_data', 'db_cluster'],
+    ['usage_db_cluster_security_group_db', 'security_group_db', 'db_cluster'],
+    ['usage_db_cluster_subnet_private_az1', 'subnet_private_az1', 'db_cluster'],
+    ['usage_db_cluster_subnet_private_az2', 'subnet_private_az2', 'db_cluster'],
+    ['usage_db_cluster_subnet_private_az3', 'subnet_private_az3', 'db_cluster'],
+    ['usage_flow_log_bucket_flow_logs', 'bucket_flow_logs', 'flow_log'],
+    ['usage_load_balancer_security_group_alb', 'security_group_alb', 'load_balancer'],
+    ['usage_load_balancer_subnet_public_az1', 'subnet_public_az1', 'load_balancer'],
+    ['usage_load_balancer_subnet_public_az2', 'subnet_public_az2', 'load_balancer'],
+    ['usage_load_balancer_subnet_public_az3', 'subnet_public_az3', 'load_balancer'],
+  ];
+  expect(usageEdges).toEqual(usages.flatMap(([u, of, by]) => [`${u} -by-> ${by}`, `${u} -of-> ${of}`]).sort());
 });
 
 test('collapsing merges parallel edges', () => {

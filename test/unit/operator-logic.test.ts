@@ -16,8 +16,8 @@ import type { KubeClient } from '../../src/operator/kube/client.js';
 import { createLogger } from '../../src/operator/logger.js';
 import type { HealthStatus } from '../../src/apis/health.js';
 import { instantiate, liveTemplate } from '../../src/operator/testing/fixtures.js';
-import { managedKinds } from '../../src/chart/kinds.js';
 import { synth } from '../../src/synth.js';
+import { MANAGED_KIND_FLAGS } from '../expected-kinds.js';
 import { ROOT } from '../helpers.js';
 
 const claim = (file: string): Obj => yaml.load(readFileSync(join(ROOT, 'examples/claims', file), 'utf8')) as Obj;
@@ -81,10 +81,18 @@ describe('watched kinds', () => {
   test('the managed kinds of the Composition, plus the non-managed kinds the controls read, never core kinds', () => {
     const resources = synth().compositionConstruct.resources;
     const { managed, policy } = composedKinds(resources);
-    expect(managed.map((k) => `${k.plural}.${k.group}`)).toEqual(managedKinds(resources).map((k) => k.crd));
-    expect(policy.map((k) => k.kind)).toEqual(['Usage']);
-    expect([...managed, ...policy].some((k) => k.group === '')).toBe(false);
-    for (const k of managed) expect(parseKind(formatKind(k), true)).toEqual(k);
+    expect(managed.map(formatKind)).toEqual(MANAGED_KIND_FLAGS);
+    expect(managed.every((k) => k.managed)).toBe(true);
+    expect(policy).toEqual([
+      { group: 'protection.crossplane.io', version: 'v1beta1', kind: 'Usage', plural: 'usages', managed: false },
+    ]);
+    expect(parseKind('ec2.aws.m.upbound.io/v1beta1/VPC/vpcs', true)).toEqual({
+      group: 'ec2.aws.m.upbound.io',
+      version: 'v1beta1',
+      kind: 'VPC',
+      plural: 'vpcs',
+      managed: true,
+    });
     expect(() => parseKind('ec2.aws.m.upbound.io/VPC', true)).toThrow(/group\/version\/Kind\/plural/);
   });
 });
