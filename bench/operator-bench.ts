@@ -63,8 +63,8 @@ interface Options {
   readonly operators: { label: string; main: string }[];
   /** Extra arguments for the operator (e.g. `--workers=8`). */
   readonly operatorArgs: string[];
-  /** Extra NODE_OPTIONS after the chart's (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
-  readonly nodeOptionsExtra: string;
+  /** The Node.js binary for the operator (e.g. a wrapper adding `--cpu-prof`). @default this one */
+  readonly node: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -84,7 +84,7 @@ function parseArgs(argv: string[]): Options {
     floorRuns: Number(get('floor-runs') ?? '3'),
     operators: operators.length > 0 ? operators : [{ label: 'operator', main: join(ROOT, 'dist/src/operator/main.js') }],
     operatorArgs: all('operator-arg'),
-    nodeOptionsExtra: get('node-options') ?? '',
+    node: get('node'),
   };
 }
 
@@ -405,12 +405,20 @@ async function runOperator(
     'bench',
     [...kindFlags(), '--log-level=info', '--lease-name=bench', ...options.operatorArgs],
     cp.kubeconfig,
-    { NODE_OPTIONS: `${nodeOptions()} ${options.nodeOptionsExtra}`.trim() },
+    { NODE_OPTIONS: nodeOptions() },
+    options.node ? { node: options.node } : {},
   );
-  const first = await op.firstEvaluation(1_200_000);
+  const first = await Promise.race([
+    op.firstEvaluation(1_200_000),
+    op.exited.then((code) => {
+      throw new Error(`the operator exited (${String(code)}) before its first evaluation: ${op.stderr.join('\n')}`);
+    }),
+  ]);
   const firstEvaluationMs = performance.now() - spawnedAt;
   const firstEvaluationCpuSeconds = cpuSeconds(op.pid);
   const firstEvaluationLeaderMs = Number(first.seconds) * 1000;
+  const synced = op.logs.find((l) => l.msg === 'caches synced');
+  log(`N=${n} [${operator.label}]: caches synced ${String(synced?.ms)} ms after leadership`);
   log(
     `N=${n} [${operator.label}]: first evaluation after ${firstEvaluationMs.toFixed(0)} ms (${firstEvaluationLeaderMs.toFixed(0)} ms from leadership, ${firstEvaluationCpuSeconds} s CPU, peak RSS so far ${peakRssMb(op.pid).toFixed(0)} MB)`,
   );
