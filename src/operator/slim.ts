@@ -59,7 +59,12 @@ function slimMeta(o: KubeObject, keepLabels: boolean): Obj {
   return out;
 }
 
-function slimConditions(status: Obj): unknown {
+/**
+ * Conditions as the operator reads them. A composed resource's lastTransitionTime is read by
+ * nothing (the health roll-up and the controls judge type, status, reason and message), so it is
+ * not kept: a provider re-sync that only moves it leaves the cached object unchanged.
+ */
+function slimConditions(status: Obj, keepTransitionTime: boolean): unknown {
   if (!Array.isArray(status.conditions)) return status.conditions;
   return status.conditions.map((c: unknown) => {
     if (!isObj(c)) return c;
@@ -68,7 +73,7 @@ function slimConditions(status: Obj): unknown {
       status: c.status,
       reason: c.reason,
       message: c.message,
-      lastTransitionTime: c.lastTransitionTime,
+      ...(keepTransitionTime ? { lastTransitionTime: c.lastTransitionTime } : {}),
     });
   });
 }
@@ -126,7 +131,7 @@ export function slimManaged(o: KubeObject): KubeObject {
     ? compact(Object.fromEntries(Object.entries(spec).filter(([k]) => !DROP_SPEC.has(k))))
     : { forProvider: referencesOnly(spec.forProvider) ?? {} };
   const st: Obj = {};
-  if (status.conditions !== undefined) st.conditions = slimConditions(status);
+  if (status.conditions !== undefined) st.conditions = slimConditions(status, false);
   if (inspected && status.atProvider !== undefined) st.atProvider = compact(status.atProvider);
   out.status = st;
   return out;
@@ -145,8 +150,29 @@ export function slimPlatform(o: KubeObject): KubeObject {
   };
   out.spec = { parameters: { environment: params.environment }, crossplane: { resourceRefs: crossplane.resourceRefs } };
   const st: Obj = {};
-  if (status.conditions !== undefined) st.conditions = slimConditions(status);
+  if (status.conditions !== undefined) st.conditions = slimConditions(status, true);
   if (status.health !== undefined) st.health = status.health;
   out.status = st;
   return out;
+}
+
+/**
+ * True when two slimmed objects differ at most in metadata.resourceVersion and, with
+ * `exceptHealth`, in status.health (the operator's own output, which it never re-reads for a
+ * platform it has evaluated): nothing the operator reads changed, so there is nothing to
+ * re-evaluate. Slimmed objects are built field by field in a fixed order, so one JSON form each.
+ */
+export function unchangedForOperator(previous: KubeObject | undefined, next: KubeObject, exceptHealth = false): boolean {
+  if (!previous) return false;
+  return contentOf(previous, exceptHealth) === contentOf(next, exceptHealth);
+}
+
+function contentOf(o: KubeObject, exceptHealth: boolean): string {
+  const { resourceVersion, ...metadata } = o.metadata ?? {};
+  void resourceVersion;
+  const status = isObj(o.status) ? o.status : undefined;
+  if (!exceptHealth || !status) return JSON.stringify([metadata, o.spec, o.status]);
+  const { health, ...rest } = status;
+  void health;
+  return JSON.stringify([metadata, o.spec, rest]);
 }
