@@ -1,58 +1,90 @@
 /**
  * Benchmark of the payment-platform operator on a real kube-apiserver (not a timed test).
  *
- * For each N (default 100 and 1,000): a fresh control plane; N PaymentPlatforms with their
- * composed resources (~45 each by default) created as Crossplane and the provider would leave
- * them (Ready); then, in the same run:
- *   - the floor: `kubectl get` listing the same objects (every watched kind, all namespaces);
- *   - the operator's start-to-complete-first-evaluation time (process start to every platform
- *     evaluated with its outcome written);
- *   - per-change reaction latency: a managed resource's status changes (status subresource),
- *     timed until the operator's status.health shows it (watched, not polled), one at a time;
- *   - the operator's peak RSS (VmHWM).
+ * For each N (default 100 and 1,000): a fresh control plane; N PaymentPlatforms, alternately
+ * examples/claims/minimal.yaml and production.yaml, each with the composed resources the
+ * project's renderer gives for that claim (`renderSteadyState`, i.e. src/render/claim.ts until the
+ * outputs settle: the Composition's real size, not a cut), created as Crossplane and the provider
+ * would leave them (Ready); then, on that one seeded cluster:
+ *   - the floor: the cheapest way a client reads the same objects: one paginated (limit/continue)
+ *     list per watched kind, all kinds in parallel, through @kubernetes/client-node (the library
+ *     the operator is built on), parsed and counted, nothing printed; median of runs;
+ *   - per operator build (`--operator=label=path`, repeatable; default this tree's): the time from
+ *     process start to every platform evaluated with its outcome written; then reaction latency
+ *     under churn: a steady background stream of unrelated status updates on other platforms'
+ *     managed resources while a managed resource of a measured platform fails or recovers
+ *     (status subresource), timed until status.health shows it (watched, not polled), one change
+ *     at a time; the operator's peak RSS (VmHWM) over the whole run. Between builds the
+ *     operator's status.health is removed, so each build starts from the same cluster.
  * Prints the figures and ratios and writes them into docs/operator.md.
  *
  *   make bench-operator                       # N=100,1000
- *   node dist/bench/operator-bench.js --n=100 --per-platform=45 --changes=200 --no-write
+ *   node dist/bench/operator-bench.js --n=100 --changes=200 --churn=50 --no-write
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig, Watch } from '@kubernetes/client-node';
 import yaml from 'js-yaml';
-import { API_GROUP, API_VERSION, PLURAL } from '../src/apis/constants.js';
+import { API_GROUP, API_VERSION, LABEL_COMPOSITE, PLURAL } from '../src/apis/constants.js';
 import { defaultValues } from '../src/chart/values.js';
-import type { KubeClient } from '../src/operator/kube/client.js';
-import { composedKinds } from '../src/operator/kinds.js';
-import { instantiate, liveTemplate, type LivePlatform, type LiveResource } from '../src/operator/testing/fixtures.js';
-import { ensureNamespace, patchResourceStatus, pool, seedPlatform } from '../src/operator/testing/seed.js';
+import { KubeClient, PATCH } from '../src/operator/kube/client.js';
+import { ClusterConfig } from '../src/operator/kube/config.js';
+import { composedKinds, type WatchedKind } from '../src/operator/kinds.js';
+import { Limiter } from '../src/operator/limiter.js';
+import { instantiate, liveTemplate, type LiveTemplate } from '../src/operator/testing/fixtures.js';
+import {
+  applyPlatformStatus,
+  CROSSPLANE_XR_MANAGER,
+  ensureNamespace,
+  platformPath,
+  pool,
+  PROVIDER_MANAGER,
+  resourcePath,
+} from '../src/operator/testing/seed.js';
 import { synth } from '../src/synth.js';
 import { ControlPlane, installPlatformCrd, kindFlags, OperatorProcess, stopAll } from '../test/e2e/operator-harness.js';
 import { ROOT } from '../test/helpers.js';
-import { toolBin } from '../test/support/tools.js';
 import { type Obj } from '../src/apis/obj.js';
+
+const CLAIMS = ['minimal', 'production'];
 
 interface Options {
   readonly sizes: number[];
-  readonly perPlatform: number | undefined;
   readonly changes: number;
+  /** Background status updates per second during the reaction measurement. */
+  readonly churn: number;
   readonly write: boolean;
   readonly perNamespace: number;
-  /** The operator's entry point. @default dist/src/operator/main.js */
-  readonly operator: string;
+  /** Requests in flight while seeding. */
+  readonly seedConcurrency: number;
+  readonly floorRuns: number;
+  /** Operator builds to measure on the same seeded cluster: label and entry point. */
+  readonly operators: { label: string; main: string }[];
+  /** Extra arguments for the operator (e.g. `--workers=8`). */
+  readonly operatorArgs: string[];
+  /** The Node.js binary for the operator (e.g. a wrapper adding `--cpu-prof`). @default this one */
+  readonly node: string | undefined;
 }
 
 function parseArgs(argv: string[]): Options {
-  const get = (name: string): string | undefined => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-  const per = get('per-platform') ?? '45';
+  const all = (name: string): string[] => argv.filter((a) => a.startsWith(`--${name}=`)).map((a) => a.slice(name.length + 3));
+  const get = (name: string): string | undefined => all(name)[0];
+  const operators = all('operator').map((o) => {
+    const i = o.indexOf('=');
+    return i > 0 ? { label: o.slice(0, i), main: o.slice(i + 1) } : { label: 'operator', main: o };
+  });
   return {
     sizes: (get('n') ?? '100,1000').split(',').map(Number),
-    perPlatform: per === 'all' ? undefined : Number(per),
     changes: Number(get('changes') ?? '200'),
+    churn: Number(get('churn') ?? '50'),
     write: !argv.includes('--no-write'),
     perNamespace: Number(get('per-namespace') ?? '100'),
-    operator: get('operator') ?? join(ROOT, 'dist/src/operator/main.js'),
+    seedConcurrency: Number(get('seed-concurrency') ?? '48'),
+    floorRuns: Number(get('floor-runs') ?? '3'),
+    operators: operators.length > 0 ? operators : [{ label: 'operator', main: join(ROOT, 'dist/src/operator/main.js') }],
+    operatorArgs: all('operator-arg'),
+    node: get('node'),
   };
 }
 
@@ -64,11 +96,18 @@ const percentile = (xs: number[], p: number): number => {
 const log = (msg: string): void => {
   process.stderr.write(`[bench] ${msg}\n`);
 };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The operator's NODE_OPTIONS in the chart's default values. */
 function nodeOptions(): string {
   const operator = defaultValues().operator as Obj;
   return String(operator.nodeOptions);
+}
+
+/** The chart's default memory limit of the operator container. */
+function memoryLimit(): string {
+  const resources = (defaultValues().operator as Obj).resources as Obj;
+  return String(resources.memoryLimit);
 }
 
 /** User + system CPU seconds of a process so far. */
@@ -83,35 +122,158 @@ function peakRssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** Wall time of `kubectl get <every watched kind> -A` with an output format, median of runs. */
-function kubectlList(cp: ControlPlane, output: string[], runs: number): { ms: number; objects: number } {
-  const { managed, policy } = composedKinds(synth().compositionConstruct.resources);
-  const kinds = [`${PLURAL}.${API_GROUP}`, ...[...managed, ...policy].map((k) => `${k.plural}.${k.group}`)].join(',');
-  const times: number[] = [];
-  let objects = 0;
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    const out = execFileSync(toolBin('kubectl'), ['--kubeconfig', cp.kubeconfig, 'get', kinds, '-A', ...output], {
-      maxBuffer: 2 * 1024 * 1024 * 1024,
-      encoding: 'utf8',
-    });
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-    objects = output.includes('name') ? out.split('\n').filter(Boolean).length : objects;
-  }
-  return { ms: median(times), objects };
+/** What the benchmark keeps of a seeded platform (the fixtures themselves are dropped). */
+interface Seeded {
+  readonly namespace: string;
+  readonly name: string;
+  /** Managed resources (no Usage): what a change or churn update patches. */
+  readonly managed: { apiVersion: string; plural: string; name: string; status: Obj }[];
 }
 
-interface Result {
-  n: number;
-  perPlatform: number;
-  objects: number;
-  seedSeconds: number;
-  floor: { name: number; table: number; json: number };
+/**
+ * Creates the platforms and their resources with at most `concurrency` requests in flight over
+ * the whole fleet (one shared limiter: no platform waits on another's slowest request), two
+ * requests per composed resource (create, then status through the subresource, as a provider).
+ */
+async function seed(
+  client: KubeClient,
+  templates: LiveTemplate[],
+  n: number,
+  options: Options,
+): Promise<{ seeded: Seeded[]; perPlatform: number[]; objects: number }> {
+  const limiter = new Limiter(options.seedConcurrency);
+  const namespaces = [...new Set(Array.from({ length: n }, (_, i) => nsOf(i, options)))];
+  await pool(namespaces, 8, (ns) => ensureNamespace(client, ns));
+  const seeded: Seeded[] = new Array<Seeded>(n);
+  const perPlatform = templates.map(() => 0);
+  let objects = 0;
+  let done = 0;
+  const t0 = Date.now();
+  // Platforms are started a few at a time (bounds the fixtures held in memory); their requests
+  // share the limiter, which is what bounds the load on the API server.
+  await pool(
+    Array.from({ length: n }, (_, i) => i),
+    Math.max(4, Math.ceil(options.seedConcurrency / 8)),
+    async (i) => {
+      const namespace = nsOf(i, options);
+      const name = `p${String(i).padStart(4, '0')}`;
+      const p = instantiate(templates[i % templates.length], namespace, name);
+      perPlatform[i % templates.length] = p.resources.length;
+      const created = await limiter.run(() =>
+        client.request('POST', platformPath(namespace), { body: p.platform, query: { fieldManager: 'kubectl' } }),
+      );
+      const uid = String((created.metadata as Obj).uid);
+      await limiter.run(() => applyPlatformStatus(client, namespace, name, p.platformStatus));
+      const owner = { apiVersion: `${API_GROUP}/${API_VERSION}`, kind: 'PaymentPlatform', name, uid, controller: true };
+      await Promise.all(
+        p.resources.map(async (r) => {
+          const object = { ...r.object, metadata: { ...(r.object.metadata as Obj), ownerReferences: [owner] } };
+          await limiter.run(() =>
+            client.request('POST', resourcePath(r, namespace), { body: object, query: { fieldManager: CROSSPLANE_XR_MANAGER } }),
+          );
+          await limiter.run(() => patchStatus(client, r, namespace, String((r.object.metadata as Obj).name), r.status));
+        }),
+      );
+      objects += 1 + p.resources.length;
+      seeded[i] = {
+        namespace,
+        name,
+        managed: p.resources
+          .filter((r) => r.kind !== 'Usage')
+          .map((r) => ({
+            apiVersion: r.apiVersion,
+            plural: r.plural,
+            name: String((r.object.metadata as Obj).name),
+            status: r.status,
+          })),
+      };
+      done++;
+      if (done % Math.max(1, Math.floor(n / 10)) === 0) {
+        const s = (Date.now() - t0) / 1000;
+        log(
+          `seeded ${done}/${n} platforms, ${objects} objects (${s.toFixed(0)} s, ${((objects * 2) / s).toFixed(0)} requests/s)`,
+        );
+      }
+    },
+  );
+  return { seeded, perPlatform, objects };
+}
+
+const nsOf = (i: number, options: Options): string => `bench-${String(Math.floor(i / options.perNamespace)).padStart(3, '0')}`;
+
+function patchStatus(
+  client: KubeClient,
+  r: { apiVersion: string; plural: string },
+  namespace: string,
+  name: string,
+  status: Obj,
+): Promise<Obj> {
+  return client.request('PATCH', `${resourcePath(r, namespace, name)}/status`, {
+    contentType: PATCH.merge,
+    query: { fieldManager: PROVIDER_MANAGER },
+    body: { status },
+  });
+}
+
+/**
+ * The floor: every watched kind (and the PaymentPlatforms) listed in parallel through
+ * client-node's CustomObjectsApi, `limit`/`continue` pages of the operator's page size, the
+ * composed kinds with the operator's label selector (the same objects it caches). Returns the
+ * wall time and the objects read.
+ */
+async function clientNodeFloor(
+  kubeconfig: string,
+  kinds: WatchedKind[],
+  pageSize: number,
+): Promise<{ ms: number; objects: number }> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const api = kc.makeApiClient(CustomObjectsApi);
+  const lists = [
+    { group: API_GROUP, version: API_VERSION, plural: PLURAL, labelSelector: undefined as string | undefined },
+    ...kinds.map((k) => ({ group: k.group, version: k.version, plural: k.plural, labelSelector: LABEL_COMPOSITE })),
+  ];
+  const t0 = performance.now();
+  const counts = await Promise.all(
+    lists.map(async (l) => {
+      let count = 0;
+      let cont: string | undefined;
+      do {
+        const page = (await api.listClusterCustomObject({
+          group: l.group,
+          version: l.version,
+          plural: l.plural,
+          limit: pageSize,
+          ...(cont ? { _continue: cont } : {}),
+          ...(l.labelSelector ? { labelSelector: l.labelSelector } : {}),
+        })) as { items?: unknown[]; metadata?: { continue?: string } };
+        count += page.items?.length ?? 0;
+        cont = page.metadata?.continue || undefined;
+      } while (cont);
+      return count;
+    }),
+  );
+  return { ms: performance.now() - t0, objects: counts.reduce((a, b) => a + b, 0) };
+}
+
+interface Run {
+  label: string;
   firstEvaluationMs: number;
   firstEvaluationLeaderMs: number;
   firstEvaluationCpuSeconds: number;
   reaction: { p50: number; p99: number; max: number; count: number };
+  churn: { perSecond: number; sent: number; failed: number };
   peakRssMb: number;
+}
+
+interface Result {
+  n: number;
+  perPlatform: number[];
+  objects: number;
+  seedSeconds: number;
+  floor: { ms: number; runs: number[]; objects: number };
+  runs: Run[];
+  load: string;
 }
 
 /** Watches PaymentPlatforms and resolves expectations on their status.health. */
@@ -162,128 +324,231 @@ class HealthWatch {
   }
 }
 
-async function seed(client: KubeClient, platforms: LivePlatform[], perNamespace: number): Promise<void> {
-  const namespaces = [...new Set(platforms.map((p) => String((p.platform.metadata as Obj).namespace)))];
-  for (const ns of namespaces) await ensureNamespace(client, ns);
-  let done = 0;
-  const t0 = Date.now();
-  await pool(platforms, 8, async (p) => {
-    await seedPlatform(client, p, { concurrency: 6 });
-    done++;
-    if (done % Math.max(1, Math.floor(platforms.length / 10)) === 0)
-      log(`seeded ${done}/${platforms.length} platforms (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  });
-  void perNamespace;
+/**
+ * Unrelated status updates at a steady rate: a provider re-syncing a managed resource of a
+ * platform that is not being measured (its Synced condition gets a new lastTransitionTime; it
+ * stays Ready and Synced). At most 16 in flight; a tick with 16 in flight is skipped and counted.
+ */
+class Churn {
+  private timer: NodeJS.Timeout | undefined;
+  private inFlight = 0;
+  private seq = 0;
+  sent = 0;
+  failed = 0;
+  skipped = 0;
+  private startedAt = 0;
+  private stoppedAt = 0;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly targets: Seeded[],
+    private readonly perSecond: number,
+  ) {}
+
+  start(): void {
+    if (this.perSecond <= 0 || this.targets.length === 0) return;
+    this.startedAt = performance.now();
+    const interval = 1000 / this.perSecond;
+    let due = this.startedAt;
+    const tick = (): void => {
+      const now = performance.now();
+      while (due <= now) {
+        due += interval;
+        this.one();
+      }
+      this.timer = setTimeout(tick, Math.max(1, due - performance.now()));
+    };
+    tick();
+  }
+
+  private one(): void {
+    if (this.inFlight >= 16) {
+      this.skipped++;
+      return;
+    }
+    const i = this.seq++;
+    const p = this.targets[(i * 104729) % this.targets.length];
+    const r = p.managed[(i * 7) % p.managed.length];
+    const conditions = ((r.status.conditions as Obj[] | undefined) ?? []).map((c) =>
+      c.type === 'Synced' ? { ...c, lastTransitionTime: new Date(Date.UTC(2026, 0, 2) + i * 1000).toISOString() } : c,
+    );
+    this.inFlight++;
+    patchStatus(this.client, r, p.namespace, r.name, { conditions })
+      .then(
+        () => this.sent++,
+        () => this.failed++,
+      )
+      .finally(() => this.inFlight--);
+  }
+
+  stop(): { perSecond: number; sent: number; failed: number } {
+    if (this.timer) clearTimeout(this.timer);
+    this.stoppedAt = performance.now();
+    const seconds = (this.stoppedAt - this.startedAt) / 1000;
+    return { perSecond: seconds > 0 ? this.sent / seconds : 0, sent: this.sent, failed: this.failed + this.skipped };
+  }
 }
 
-async function measure(n: number, options: Options, build: string): Promise<Result> {
+async function runOperator(
+  cp: ControlPlane,
+  client: KubeClient,
+  seeded: Seeded[],
+  operator: { label: string; main: string },
+  options: Options,
+): Promise<Run> {
+  const n = seeded.length;
+  log(`N=${n} [${operator.label}]: starting the operator`);
+  const spawnedAt = performance.now();
+  // as deployed: the chart's NODE_OPTIONS (V8 heap cap) and its default arguments
+  const op = new OperatorProcess(
+    operator.main,
+    'bench',
+    [...kindFlags(), '--log-level=info', '--lease-name=bench', ...options.operatorArgs],
+    cp.kubeconfig,
+    { NODE_OPTIONS: nodeOptions() },
+    options.node ? { node: options.node } : {},
+  );
+  const first = await Promise.race([
+    op.firstEvaluation(1_200_000),
+    op.exited.then((code) => {
+      throw new Error(`the operator exited (${String(code)}) before its first evaluation: ${op.stderr.join('\n')}`);
+    }),
+  ]);
+  const firstEvaluationMs = performance.now() - spawnedAt;
+  const firstEvaluationCpuSeconds = cpuSeconds(op.pid);
+  const firstEvaluationLeaderMs = Number(first.seconds) * 1000;
+  const synced = op.logs.find((l) => l.msg === 'caches synced');
+  log(`N=${n} [${operator.label}]: caches synced ${String(synced?.ms)} ms after leadership`);
+  log(
+    `N=${n} [${operator.label}]: first evaluation after ${firstEvaluationMs.toFixed(0)} ms (${firstEvaluationLeaderMs.toFixed(0)} ms from leadership, ${firstEvaluationCpuSeconds} s CPU, peak RSS so far ${peakRssMb(op.pid).toFixed(0)} MB)`,
+  );
+
+  // Measured platforms: every tenth; churn goes to the others.
+  const measured = seeded.filter((_, i) => i % 10 === 0);
+  const others = seeded.filter((_, i) => i % 10 !== 0);
+  const watch = new HealthWatch();
+  await watch.start(cp.kubeconfig);
+  const churn = new Churn(client, others, options.churn);
+  churn.start();
+  await sleep(2000);
+  const latencies: number[] = [];
+  for (let i = 0; i < Math.ceil(options.changes / 2); i++) {
+    const p = measured[(i * 7919) % measured.length];
+    const key = `${p.namespace}/${p.name}`;
+    const target = p.managed[(i * 31) % p.managed.length];
+    // two changes: the resource fails (status subresource), then recovers
+    const changes: [Obj, (h: Obj) => boolean][] = [
+      [
+        {
+          conditions: [
+            {
+              type: 'Synced',
+              status: 'False',
+              reason: 'ReconcileError',
+              message: `bench change ${i}`,
+              lastTransitionTime: '2026-01-03T00:00:00Z',
+            },
+          ],
+        },
+        (h) => h.state === 'NotReady' && (h.deepestFailing as Obj | undefined)?.name === target.name,
+      ],
+      [target.status, (h) => h.state === 'Ready'],
+    ];
+    for (const [status, check] of changes) {
+      const reacted = watch.expect(key, check, 60_000);
+      const t0 = performance.now();
+      await patchStatus(client, target, p.namespace, target.name, status);
+      latencies.push((await reacted) - t0);
+    }
+  }
+  const churned = churn.stop();
+  watch.stop();
+  const reaction = {
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
+    count: latencies.length,
+  };
+  log(
+    `N=${n} [${operator.label}]: reaction p50 ${reaction.p50.toFixed(0)} ms, p99 ${reaction.p99.toFixed(0)} ms over ${latencies.length} changes, churn ${churned.perSecond.toFixed(1)}/s (${churned.sent} updates, ${churned.failed} failed or skipped)`,
+  );
+  await sleep(500);
+  const rss = peakRssMb(op.pid);
+  op.kill('SIGTERM');
+  await op.exited;
+  return {
+    label: operator.label,
+    firstEvaluationMs,
+    firstEvaluationLeaderMs,
+    firstEvaluationCpuSeconds,
+    reaction,
+    churn: churned,
+    peakRssMb: rss,
+  };
+}
+
+/** Removes status.health from every platform (the next build starts from the seeded state). */
+async function clearHealth(client: KubeClient, seeded: Seeded[]): Promise<void> {
+  await pool(seeded, 32, async (p) => {
+    await client
+      .request('PATCH', `${platformPath(p.namespace, p.name)}/status`, {
+        contentType: PATCH.json,
+        body: [{ op: 'remove', path: '/status/health' }],
+      })
+      .catch(() => undefined);
+  });
+}
+
+async function measure(n: number, options: Options): Promise<Result> {
   log(`N=${n}: starting a control plane`);
   const cp = ControlPlane.start();
-  const client = await cp.client();
+  const client = new KubeClient(await ClusterConfig.fromFile(cp.kubeconfig), {
+    maxSockets: Math.max(32, options.seedConcurrency),
+    userAgent: 'payment-platform-bench',
+    timeoutMs: 120_000,
+  });
   try {
     installPlatformCrd(cp);
     await ensureNamespace(client, 'crossplane-system');
-    const template = liveTemplate(yaml.load(readFileSync(join(ROOT, 'examples/claims/minimal.yaml'), 'utf8')) as Obj);
-    const platforms = Array.from({ length: n }, (_, i) =>
-      instantiate(
-        template,
-        `bench-${String(Math.floor(i / options.perNamespace)).padStart(3, '0')}`,
-        `p${String(i).padStart(4, '0')}`,
-        {
-          limit: options.perPlatform,
-        },
-      ),
+    const templates = CLAIMS.map((c) =>
+      liveTemplate(yaml.load(readFileSync(join(ROOT, `examples/claims/${c}.yaml`), 'utf8')) as Obj),
     );
-    const perPlatform = platforms[0].resources.length;
-    const objects = n * (perPlatform + 1);
     const seedStart = Date.now();
-    await seed(client, platforms, options.perNamespace);
+    const { seeded, perPlatform, objects } = await seed(client, templates, n, options);
     const seedSeconds = (Date.now() - seedStart) / 1000;
     log(`N=${n}: ${objects} objects created in ${seedSeconds.toFixed(0)} s`);
 
-    log(`N=${n}: kubectl get (floor)`);
-    const name = kubectlList(cp, ['-o', 'name'], 3);
-    const table = kubectlList(cp, [], 3);
-    const json = kubectlList(cp, ['-o', 'json'], 3);
-    log(
-      `N=${n}: kubectl get -o name ${name.ms.toFixed(0)} ms (${name.objects} objects), table ${table.ms.toFixed(0)} ms, -o json ${json.ms.toFixed(0)} ms`,
-    );
-
-    log(`N=${n}: starting the operator`);
-    const spawnedAt = performance.now();
-    // as deployed: the chart's NODE_OPTIONS (V8 heap cap) and its default arguments
-    const op = new OperatorProcess(build, 'bench', [...kindFlags(), '--log-level=info', '--lease-name=bench'], cp.kubeconfig, {
-      NODE_OPTIONS: nodeOptions(),
-    });
-    const first = await op.firstEvaluation(600_000);
-    const firstEvaluationMs = performance.now() - spawnedAt;
-    const firstEvaluationCpuSeconds = cpuSeconds(op.pid);
-    const firstEvaluationLeaderMs = Number(first.seconds) * 1000;
-    log(
-      `N=${n}: first evaluation after ${firstEvaluationMs.toFixed(0)} ms (${firstEvaluationLeaderMs.toFixed(0)} ms from leadership, ${firstEvaluationCpuSeconds} s CPU)`,
-    );
-
-    // reaction latency: one change at a time, each timed until status.health shows it
-    const watch = new HealthWatch();
-    await watch.start(cp.kubeconfig);
-    await new Promise((r) => setTimeout(r, 500));
-    const latencies: number[] = [];
-    const managedOf = (p: LivePlatform): LiveResource[] => p.resources.filter((r) => r.kind !== 'Usage');
-    for (let i = 0; i < Math.ceil(options.changes / 2); i++) {
-      const p = platforms[(i * 7919) % platforms.length];
-      const md = p.platform.metadata as Obj;
-      const ns = String(md.namespace);
-      const key = `${ns}/${String(md.name)}`;
-      const candidates = managedOf(p);
-      const target = candidates[(i * 31) % candidates.length];
-      const targetName = String((target.object.metadata as Obj).name);
-      // two changes: the resource fails (status subresource), then recovers
-      const changes: [Obj, (h: Obj) => boolean][] = [
-        [
-          {
-            conditions: [
-              {
-                type: 'Synced',
-                status: 'False',
-                reason: 'ReconcileError',
-                message: `bench change ${i}`,
-                lastTransitionTime: '2026-01-03T00:00:00Z',
-              },
-            ],
-          },
-          (h) => h.state === 'NotReady' && (h.deepestFailing as Obj | undefined)?.name === targetName,
-        ],
-        [target.status, (h) => h.state === 'Ready'],
-      ];
-      for (const [status, check] of changes) {
-        const reacted = watch.expect(key, check, 30_000);
-        const t0 = performance.now();
-        await patchResourceStatus(client, target, ns, status);
-        latencies.push((await reacted) - t0);
-      }
+    const { managed, policy } = composedKinds(synth().compositionConstruct.resources);
+    const kinds = [...managed, ...policy];
+    const pageSize = 500; // the operator's default --list-page-size
+    const floorRuns: number[] = [];
+    let floorObjects = 0;
+    for (let i = 0; i < options.floorRuns; i++) {
+      const f = await clientNodeFloor(cp.kubeconfig, kinds, pageSize);
+      floorRuns.push(f.ms);
+      floorObjects = f.objects;
     }
-    watch.stop();
-    const reaction = {
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      max: Math.max(...latencies),
-      count: latencies.length,
-    };
-    log(`N=${n}: reaction p50 ${reaction.p50.toFixed(0)} ms, p99 ${reaction.p99.toFixed(0)} ms over ${latencies.length} changes`);
-    const rss = peakRssMb(op.pid);
-    op.kill('SIGTERM');
-    await op.exited;
+    const floor = { ms: median(floorRuns), runs: floorRuns, objects: floorObjects };
+    log(
+      `N=${n}: floor (client-node, ${kinds.length + 1} kinds in parallel, pages of ${pageSize}) ${floor.ms.toFixed(0)} ms median of ${floorRuns.map((x) => x.toFixed(0)).join(', ')} ms; ${floorObjects} objects`,
+    );
+    if (floorObjects !== objects) log(`N=${n}: warning: the floor read ${floorObjects} objects, ${objects} were created`);
+
+    const runs: Run[] = [];
+    for (const [i, operator] of options.operators.entries()) {
+      if (i > 0) await clearHealth(client, seeded);
+      runs.push(await runOperator(cp, client, seeded, operator, options));
+    }
     return {
       n,
       perPlatform,
       objects,
       seedSeconds,
-      floor: { name: name.ms, table: table.ms, json: json.ms },
-      firstEvaluationMs,
-      firstEvaluationLeaderMs,
-      firstEvaluationCpuSeconds,
-      reaction,
-      peakRssMb: rss,
+      floor,
+      runs,
+      load: loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' '),
     };
   } finally {
     client.close();
@@ -291,28 +556,29 @@ async function measure(n: number, options: Options, build: string): Promise<Resu
   }
 }
 
-function table(results: Result[]): string {
+function table(results: Result[], labels: boolean): string {
   const f = (x: number): string => x.toFixed(0);
   const rows = [
-    '| N platforms | objects (platforms + composed) | `kubectl get` floor (fastest of -o name / table / -o json) | operator: start to first evaluation complete | ratio to floor | reaction p50 | reaction p99 | peak RSS |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| N platforms |${labels ? ' operator |' : ''} objects (platforms + composed) | floor: client-node paginated parallel list | operator: start to first evaluation complete | ratio to floor | reaction p50 under churn | reaction p99 under churn | peak RSS |`,
+    `| --- |${labels ? ' --- |' : ''} --- | --- | --- | --- | --- | --- | --- |`,
   ];
   for (const r of results) {
-    const floor = Math.min(r.floor.name, r.floor.table, r.floor.json);
-    rows.push(
-      `| ${r.n} | ${r.objects} (${r.perPlatform} per platform) | ${f(floor)} ms (-o name ${f(r.floor.name)}, table ${f(r.floor.table)}, -o json ${f(r.floor.json)}) | ${f(r.firstEvaluationMs)} ms (${f(r.firstEvaluationLeaderMs)} ms after leadership; ${r.firstEvaluationCpuSeconds.toFixed(1)} s CPU) | ${(r.firstEvaluationMs / floor).toFixed(2)}x | ${f(r.reaction.p50)} ms | ${f(r.reaction.p99)} ms (max ${f(r.reaction.max)}, ${r.reaction.count} changes) | ${f(r.peakRssMb)} MB |`,
-    );
+    for (const run of r.runs) {
+      rows.push(
+        `| ${r.n} |${labels ? ` ${run.label} |` : ''} ${r.objects} (${r.perPlatform.join(' / ')} per platform: ${CLAIMS.join(' / ')}) | ${f(r.floor.ms)} ms (median of ${r.floor.runs.map(f).join(', ')}) | ${f(run.firstEvaluationMs)} ms (${f(run.firstEvaluationLeaderMs)} ms after leadership; ${run.firstEvaluationCpuSeconds.toFixed(1)} s CPU) | ${(run.firstEvaluationMs / r.floor.ms).toFixed(2)}x | ${f(run.reaction.p50)} ms | ${f(run.reaction.p99)} ms (max ${f(run.reaction.max)}, ${run.reaction.count} changes; churn ${run.churn.perSecond.toFixed(0)} updates/s) | ${f(run.peakRssMb)} MB |`,
+      );
+    }
   }
   return rows.join('\n');
 }
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
-  const build = options.operator;
   const results: Result[] = [];
-  for (const n of options.sizes) results.push(await measure(n, options, build));
-  const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}; etcd, kube-apiserver, the operator and this benchmark share the machine`;
-  const out = `${table(results)}\n\nMeasured ${new Date().toISOString().slice(0, 10)} by \`make bench-operator\` on ${machine}. The operator ran as the chart deploys it (NODE_OPTIONS \`${nodeOptions()}\`, default arguments); reaction changes were made one at a time.\n`;
+  for (const n of options.sizes) results.push(await measure(n, options));
+  const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}; etcd, kube-apiserver, the operator and this benchmark share the machine, and other work ran on it (load average at the end of each N: ${results.map((r) => `N=${r.n} ${r.load}`).join('; ')})`;
+  const command = `node dist/bench/operator-bench.js ${process.argv.slice(2).join(' ')}`.trim();
+  const out = `${table(results, options.operators.length > 1)}\n\nMeasured ${new Date().toISOString().slice(0, 10)} by \`${command}\` on ${machine}. The operator ran as the chart deploys it (NODE_OPTIONS \`${nodeOptions()}\`, memory limit ${memoryLimit()}, default arguments${options.operatorArgs.length > 0 ? ` plus ${options.operatorArgs.join(' ')}` : ''}); reaction changes were made one at a time while ${options.churn} unrelated status updates per second were requested on other platforms' resources.\n`;
   process.stdout.write(`\n${out}\n`);
   if (options.write) {
     const file = join(ROOT, 'docs/operator.md');

@@ -92,7 +92,7 @@ export const VALUES: Readonly<Record<string, ValueNode>> = {
         type: 'string',
         enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
       }),
-      workers: leaf('PaymentPlatforms evaluated concurrently.', 4, { type: 'integer', minimum: 1, maximum: 64 }),
+      workers: leaf('PaymentPlatforms evaluated concurrently.', 16, { type: 'integer', minimum: 1, maximum: 64 }),
       hotLoop: group('The hot-loop guard: a managed resource that changes faster than this has not converged.', {
         maxUpdates: leaf('Changes of one managed resource within the window that make a hot loop.', 30, {
           type: 'integer',

@@ -153,7 +153,7 @@ export const SETTINGS: Readonly<Record<keyof OperatorConfig, Setting>> = {
     def: '8080',
     ...integer(0, 65535),
   },
-  workers: { flag: 'workers', help: 'platforms reconciled concurrently', def: '4', ...integer(1, 64) },
+  workers: { flag: 'workers', help: 'platforms reconciled concurrently', def: '16', ...integer(1, 64) },
   logLevel: { flag: 'log-level', help: `log level: ${LOG_LEVELS.join(', ')}`, def: 'info', parse: parseLevel, value: 'level' },
   listPageSize: { flag: 'list-page-size', help: 'page size of list requests', def: '500', ...integer(1, 100_000) },
   backoffBaseMs: { flag: 'backoff-base', help: 'first retry delay after a failed reconcile', def: '200ms', ...duration },

@@ -26,7 +26,7 @@ import type { OperatorMetrics } from './metrics.js';
 import { PlatformReconciler } from './platform-reconciler.js';
 import type { ResourceRef } from './platform.js';
 import { WorkQueue } from './queue.js';
-import { ANNOTATION_RESOURCE_NAME, LABEL_COMPOSITE, slimManaged, slimPlatform } from './slim.js';
+import { ANNOTATION_RESOURCE_NAME, LABEL_COMPOSITE, slimManaged, slimPlatform, unchangedForOperator } from './slim.js';
 import { HealthStatusWriter } from './status.js';
 
 export interface ControllerOptions {
@@ -116,7 +116,10 @@ export class Controller {
       if (md) this.queue.add(PLATFORM_PREFIX + objectKey(md.namespace, md.name));
     };
     this.platforms.on('add', queuePlatform);
-    this.platforms.on('update', queuePlatform);
+    // The operator's own status.health writes come back as updates: nothing to re-evaluate.
+    this.platforms.on('update', (o, previous) => {
+      if (!unchangedForOperator(previous, o, true)) queuePlatform(o);
+    });
     this.platforms.on('delete', queuePlatform);
 
     for (const kind of options.kinds) {
@@ -132,9 +135,11 @@ export class Controller {
         this.observeChange(kind, o, false);
         queueOwner(o);
       });
-      inf.on('update', (o) => {
+      inf.on('update', (o, previous) => {
         this.observeChange(kind, o, true);
-        queueOwner(o);
+        // A status update that changes nothing the operator reads (a provider re-sync moving a
+        // condition's lastTransitionTime) cannot change the platform's outcome.
+        if (!unchangedForOperator(previous, o)) queueOwner(o);
       });
       inf.on('delete', (o) => {
         const uid = o.metadata?.uid;

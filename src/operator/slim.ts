@@ -50,6 +50,8 @@ function slimMeta(o: KubeObject, keepLabels: boolean): Obj {
   for (const k of ['name', 'namespace', 'uid', 'resourceVersion', 'generation', 'deletionTimestamp']) {
     if (md[k] !== undefined) out[k] = md[k];
   }
+  // JSON.parse gives every object its own copy of the namespace: share one.
+  if (typeof out.namespace === 'string') out.namespace = intern(out.namespace);
   if (keepLabels && isObj(md.labels)) out.labels = compact(md.labels);
   if (isObj(md.annotations)) {
     const a: Obj = {};
@@ -59,18 +61,42 @@ function slimMeta(o: KubeObject, keepLabels: boolean): Obj {
   return out;
 }
 
-function slimConditions(status: Obj): unknown {
+/**
+ * Conditions as the operator reads them. A composed resource's lastTransitionTime is read by
+ * nothing (the health roll-up and the controls judge type, status, reason and message), so it is
+ * not kept: a provider re-sync that only moves it leaves the cached object unchanged.
+ */
+function slimConditions(status: Obj, keepTransitionTime: boolean): unknown {
   if (!Array.isArray(status.conditions)) return status.conditions;
-  return status.conditions.map((c: unknown) => {
+  const conditions = status.conditions.map((c: unknown) => {
     if (!isObj(c)) return c;
-    return compact({
-      type: c.type,
-      status: c.status,
-      reason: c.reason,
-      message: c.message,
-      lastTransitionTime: c.lastTransitionTime,
-    });
+    const out: Obj = {};
+    for (const k of keepTransitionTime ? CONDITION_FIELDS_WITH_TIME : CONDITION_FIELDS) if (c[k] !== undefined) out[k] = c[k];
+    return compact(out);
   });
+  return keepTransitionTime ? conditions : shared(conditions);
+}
+
+const CONDITION_FIELDS = ['type', 'status', 'reason', 'message'] as const;
+const CONDITION_FIELDS_WITH_TIME = [...CONDITION_FIELDS, 'lastTransitionTime'] as const;
+
+/**
+ * One frozen copy of each distinct conditions list of composed resources: without their
+ * lastTransitionTime, healthy resources all carry the same few lists (Ready/Available and
+ * Synced/ReconcileSuccess), so tens of thousands of objects share a handful of arrays. Nothing
+ * in the operator mutates a cached object (frozen, a write would throw). Bounded like `pool`.
+ */
+const sharedConditions = new Map<string, unknown>();
+const SHARED_LIMIT = 20_000;
+function shared(conditions: unknown[]): unknown {
+  const key = JSON.stringify(conditions);
+  const found = sharedConditions.get(key);
+  if (found !== undefined) return found;
+  if (sharedConditions.size >= SHARED_LIMIT) sharedConditions.clear();
+  for (const c of conditions) if (isObj(c)) Object.freeze(c);
+  Object.freeze(conditions);
+  sharedConditions.set(key, conditions);
+  return conditions;
 }
 
 /** Spec fields no control or roll-up reads (provider plumbing). */
@@ -118,15 +144,15 @@ export function slimManaged(o: KubeObject): KubeObject {
   const status = isObj(o.status) ? o.status : {};
   const inspected = INSPECTED_KINDS.has(String(o.kind));
   const out: KubeObject = {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
+    apiVersion: typeof o.apiVersion === 'string' ? intern(o.apiVersion) : o.apiVersion,
+    kind: typeof o.kind === 'string' ? intern(o.kind) : o.kind,
     metadata: slimMeta(o, true) as unknown as KubeObject['metadata'],
   };
   out.spec = inspected
     ? compact(Object.fromEntries(Object.entries(spec).filter(([k]) => !DROP_SPEC.has(k))))
     : { forProvider: referencesOnly(spec.forProvider) ?? {} };
   const st: Obj = {};
-  if (status.conditions !== undefined) st.conditions = slimConditions(status);
+  if (status.conditions !== undefined) st.conditions = slimConditions(status, false);
   if (inspected && status.atProvider !== undefined) st.atProvider = compact(status.atProvider);
   out.status = st;
   return out;
@@ -139,14 +165,35 @@ export function slimPlatform(o: KubeObject): KubeObject {
   const params = isObj(spec.parameters) ? spec.parameters : {};
   const crossplane = isObj(spec.crossplane) ? spec.crossplane : {};
   const out: KubeObject = {
-    apiVersion: o.apiVersion,
-    kind: o.kind,
+    apiVersion: typeof o.apiVersion === 'string' ? intern(o.apiVersion) : o.apiVersion,
+    kind: typeof o.kind === 'string' ? intern(o.kind) : o.kind,
     metadata: slimMeta(o, false) as unknown as KubeObject['metadata'],
   };
   out.spec = { parameters: { environment: params.environment }, crossplane: { resourceRefs: crossplane.resourceRefs } };
   const st: Obj = {};
-  if (status.conditions !== undefined) st.conditions = slimConditions(status);
+  if (status.conditions !== undefined) st.conditions = slimConditions(status, true);
   if (status.health !== undefined) st.health = status.health;
   out.status = st;
   return out;
+}
+
+/**
+ * True when two slimmed objects differ at most in metadata.resourceVersion and, with
+ * `exceptHealth`, in status.health (the operator's own output, which it never re-reads for a
+ * platform it has evaluated): nothing the operator reads changed, so there is nothing to
+ * re-evaluate. Slimmed objects are built field by field in a fixed order, so one JSON form each.
+ */
+export function unchangedForOperator(previous: KubeObject | undefined, next: KubeObject, exceptHealth = false): boolean {
+  if (!previous) return false;
+  return contentOf(previous, exceptHealth) === contentOf(next, exceptHealth);
+}
+
+function contentOf(o: KubeObject, exceptHealth: boolean): string {
+  const { resourceVersion, ...metadata } = o.metadata ?? {};
+  void resourceVersion;
+  const status = isObj(o.status) ? o.status : undefined;
+  if (!exceptHealth || !status) return JSON.stringify([metadata, o.spec, o.status]);
+  const { health, ...rest } = status;
+  void health;
+  return JSON.stringify([metadata, o.spec, rest]);
 }

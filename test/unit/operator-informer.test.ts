@@ -157,7 +157,9 @@ describe('informer (client-node ListWatch with pagination, slimming, restart)', 
     informer = make(await clusterOf(api.port), lists, restarts);
     const events: string[] = [];
     informer.on('add', (o) => events.push(`add ${o.metadata?.name}`));
-    informer.on('update', (o) => events.push(`update ${o.metadata?.name}`));
+    informer.on('update', (o, previous) =>
+      events.push(`update ${o.metadata?.name}${previous ? ` from ${previous.metadata?.resourceVersion}` : ''}`),
+    );
     informer.on('delete', (o) => events.push(`delete ${o.metadata?.name}`));
     // after the 410 the server's state: b and d are gone, e is new
     const relistState = (): void => {
@@ -183,7 +185,7 @@ describe('informer (client-node ListWatch with pagination, slimming, restart)', 
         .map((o) => o.metadata?.name)
         .sort(),
     ).toEqual(['a', 'c', 'e']);
-    expect(events).toEqual(['add a', 'add b', 'add c', 'add d', 'update a', 'delete b', 'delete d', 'add e']);
+    expect(events).toEqual(['add a', 'add b', 'add c', 'add d', 'update a from 1', 'delete b', 'delete d', 'add e']);
     expect((informer.get('ns', 'a') as unknown as { metadata: Record<string, unknown> }).metadata.managedFields).toBeUndefined();
     expect(restarts.n).toBe(0);
   });

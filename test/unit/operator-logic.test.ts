@@ -10,7 +10,7 @@ import { HotLoopDetector } from '../../src/operator/hotloop.js';
 import { composedKinds, formatKind, parseKind } from '../../src/operator/kinds.js';
 import type { KubeObject, Obj } from '../../src/operator/kube/objects.js';
 import { parsePlatform, type ResourceRef } from '../../src/operator/platform.js';
-import { slimManaged, slimPlatform } from '../../src/operator/slim.js';
+import { slimManaged, slimPlatform, unchangedForOperator } from '../../src/operator/slim.js';
 import { canonicalJson, HealthStatusWriter } from '../../src/operator/status.js';
 import type { KubeClient } from '../../src/operator/kube/client.js';
 import { createLogger } from '../../src/operator/logger.js';
@@ -308,6 +308,31 @@ describe('slimming objects for the cache', () => {
       },
     });
   });
+});
+
+test("an update that changes nothing the operator reads is recognised (resourceVersion, a condition's lastTransitionTime, the own status.health)", () => {
+  const mr = (rv: string, lastTransitionTime: string, reason = 'Available'): KubeObject =>
+    slimManaged({
+      apiVersion: 'ec2.aws.m.upbound.io/v1beta1',
+      kind: 'Route',
+      metadata: { name: 'r', namespace: 'ns', uid: 'u', resourceVersion: rv, labels: { a: 'b' } },
+      spec: { forProvider: {} },
+      status: { conditions: [{ type: 'Ready', status: 'True', reason, lastTransitionTime }] },
+    });
+  expect(unchangedForOperator(undefined, mr('1', 't1'))).toBe(false);
+  expect(unchangedForOperator(mr('1', 't1'), mr('2', 't2'))).toBe(true);
+  expect(unchangedForOperator(mr('1', 't1'), mr('2', 't1', 'Creating'))).toBe(false);
+  const platform = (rv: string, health: unknown, generation = 1): KubeObject =>
+    slimPlatform({
+      apiVersion: 'platform.payments.io/v1alpha1',
+      kind: 'PaymentPlatform',
+      metadata: { name: 'p', namespace: 'ns', uid: 'u', resourceVersion: rv, generation },
+      spec: { parameters: { environment: 'production' }, crossplane: { resourceRefs: [] } },
+      status: { health, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: 't' }] },
+    });
+  expect(unchangedForOperator(platform('1', undefined), platform('2', { state: 'Ready' }), true)).toBe(true);
+  expect(unchangedForOperator(platform('1', undefined), platform('2', { state: 'Ready' }))).toBe(false);
+  expect(unchangedForOperator(platform('1', undefined), platform('2', undefined, 2), true)).toBe(false);
 });
 
 test('a kind no control inspects keeps only its references and conditions; the graph and the controls see no difference', () => {

@@ -19,7 +19,8 @@ import type { ClusterConfig } from './config.js';
 import { isObj, type KubeList, type KubeObject } from './objects.js';
 import { watchStream } from './watch.js';
 
-export type ObjectHandler = (obj: KubeObject) => void;
+/** `previous` is the cached object a watch MODIFIED event replaced (undefined on adds, deletes and re-lists). */
+export type ObjectHandler = (obj: KubeObject, previous?: KubeObject) => void;
 
 export interface InformerOptions {
   /** Name for logs and metrics, e.g. `vpcs.ec2.aws.m.upbound.io`. */
@@ -87,7 +88,14 @@ class SlimWatch {
         callback(phase, apiObj, watchObj);
         return;
       }
-      callback(phase, this.informer.slimObject(apiObj as KubeObject), watchObj);
+      const slim = this.informer.slimObject(apiObj as KubeObject);
+      // ListWatch replaces the cached object and calls the update handlers synchronously in here.
+      if (phase === 'MODIFIED') this.informer.previous = this.informer.get(slim.metadata?.namespace, slim.metadata?.name ?? '');
+      try {
+        callback(phase, slim, watchObj);
+      } finally {
+        this.informer.previous = undefined;
+      }
     };
     const wrappedDone = (err: unknown): void => {
       if (controller) this.controllers.delete(controller);
@@ -119,6 +127,8 @@ export class Informer {
     update: [],
     delete: [],
   };
+  /** @internal the cached object the MODIFIED event being handled replaces. */
+  previous: KubeObject | undefined;
   private failures = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = true;
@@ -139,7 +149,10 @@ export class Informer {
       ...(options.labelSelector !== undefined ? { labelSelector: options.labelSelector } : {}),
     });
     this.lw.on('add', (o) => this.handlers.add.forEach((h) => h(o)));
-    this.lw.on('update', (o) => this.handlers.update.forEach((h) => h(o)));
+    this.lw.on('update', (o) => {
+      const previous = this.previous;
+      this.handlers.update.forEach((h) => h(o, previous));
+    });
     this.lw.on('delete', (o) => this.handlers.delete.forEach((h) => h(o)));
     this.lw.on('error', (err) => this.onError(err));
   }
