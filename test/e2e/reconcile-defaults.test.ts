@@ -16,6 +16,7 @@ import yaml from 'js-yaml';
 import {
   API_GROUP,
   API_VERSION,
+  LABEL_PLATFORM,
   NESTED_API_GROUP,
   NESTED_API_VERSION,
   NESTED_COMPOSITION_NAME,
@@ -109,7 +110,7 @@ test.each(cases)('with default flags, %s (%s layout) becomes Ready; the figures 
     timeoutMs: 1_200_000,
   });
   const managed = cp.list('managed', ns, `crossplane.io/composite=${String(md.name)}`).length;
-  const internal = layout === 'nested' ? cp.list('payments-internal', ns) : [];
+  const internal = layout === 'nested' ? cp.list('payments-internal', ns, `${LABEL_PLATFORM}=${String(md.name)}`) : [];
   const root = cp.get(`${PLURAL}.${API_GROUP}`, String(md.name), ns)!;
   const largestXr = Math.max(resourceRefs(root).length, ...internal.map((x) => resourceRefs(x).length));
   rows.push({ ...f, file, layout, managed, xrs: 1 + internal.length, largestXr });
