@@ -1,3 +1,4 @@
+import { fetchPlatform } from '../../src/cli/status/cluster.js';
 import { renderClaim } from '../../src/render/claim.js';
 import { buildStatus, deepestCause, age, isFailing, resourceRefsOf } from '../../src/cli/status/model.js';
 import { CliError } from '../../src/cli/errors.js';
@@ -172,5 +173,64 @@ describe('status NAME against a fake cluster', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\x1b[H\x1b[2J')).toHaveLength(3);
+  });
+});
+
+describe('the nested layout: status follows internal XRs down to the managed resources', () => {
+  const ref = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, name });
+  const obj = (
+    r: ReturnType<typeof ref>,
+    annotationName: string,
+    conditions: Obj[],
+    refs: ReturnType<typeof ref>[] = [],
+  ): Obj => ({
+    apiVersion: r.apiVersion,
+    kind: r.kind,
+    metadata: { name: r.name, namespace: 'team', annotations: { 'crossplane.io/composition-resource-name': annotationName } },
+    spec: { crossplane: { resourceRefs: refs } },
+    status: { conditions },
+  });
+  const branch = ref('internal.platform.payments.io/v1alpha1', 'PlatformNetwork', 'p-network');
+  const leaf = ref('internal.platform.payments.io/v1alpha1', 'PlatformNetworkCore', 'p-network-core');
+  const vpc = ref('ec2.aws.m.upbound.io/v1beta1', 'VPC', 'p-abc12');
+  const creating = [
+    cond('Ready', 'False', 'Creating', 'Unready resources: network-core'),
+    cond('Synced', 'True', 'ReconcileSuccess'),
+  ];
+  const objects: Obj[] = [
+    obj(branch, 'network', creating, [leaf]),
+    obj(leaf, 'network-core', creating, [vpc]),
+    obj(vpc, 'vpc', [
+      cond('Ready', 'False', 'Unavailable'),
+      cond(
+        'Synced',
+        'False',
+        'ReconcileError',
+        'create failed: api error VpcLimitExceeded: The maximum number of VPCs has been reached.',
+      ),
+    ]),
+  ];
+  const xr: Obj = {
+    apiVersion: 'platform.payments.io/v1alpha1',
+    kind: 'PaymentPlatform',
+    metadata: { name: 'p', namespace: 'team' },
+    spec: { crossplane: { resourceRefs: [branch] } },
+    status: { conditions: creating },
+  };
+  const cluster = {
+    defaultNamespace: 'team',
+    getPlatform: async () => xr,
+    getResource: async (r: { name: string }) => objects.find((o) => (o.metadata as Obj).name === r.name),
+    watch: () => {
+      throw new Error('not used');
+    },
+  };
+
+  test('every level is fetched, and the failing VPC two levels down is the first problem', async () => {
+    const got = await fetchPlatform(cluster, 'team', 'p');
+    expect(got!.fetched.map((f) => f.ref.kind)).toEqual(['PlatformNetwork', 'PlatformNetworkCore', 'VPC']);
+    const s = buildStatus(xr, got!.fetched);
+    expect(s.problems[0]).toMatchObject({ resource: 'vpc', condition: 'Synced' });
+    expect(s.problems[0]?.cause).toBe('api error VpcLimitExceeded: The maximum number of VPCs has been reached.');
   });
 });

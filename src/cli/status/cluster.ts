@@ -9,7 +9,7 @@ import { ApiException, KubeConfig, KubernetesObjectApi, type KubernetesObject } 
 import { API_GROUP_VERSION, KIND } from '../../apis/constants.js';
 import { CliError } from '../errors.js';
 import type { Fetched, ResourceRef } from './model.js';
-import { resourceRefsOf } from './model.js';
+import { isInternalXr, resourceRefsOf } from './model.js';
 import { WatchFeed, type ChangeFeed } from './watch.js';
 import { type Obj } from '../../apis/obj.js';
 
@@ -134,17 +134,23 @@ export async function fetchPlatform(
 ): Promise<{ xr: Obj; fetched: Fetched[] } | undefined> {
   const xr = await cluster.getPlatform(namespace, name);
   if (!xr) return undefined;
-  const refs = resourceRefsOf(xr);
-  const fetched = await Promise.all(
-    refs.map(async (ref): Promise<Fetched> => {
-      try {
-        return { ref, object: await cluster.getResource(ref, namespace) };
-      } catch (e) {
-        // One unreadable resource (its CRD missing, RBAC) is shown as a problem, not a crash.
-        if (e instanceof CliError) return { ref, object: undefined, error: e.message };
-        throw e;
-      }
-    }),
-  );
-  return { xr, fetched };
+  const fetchAll = async (refs: readonly ResourceRef[]): Promise<Fetched[]> => {
+    const level = await Promise.all(
+      refs.map(async (ref): Promise<Fetched> => {
+        try {
+          return { ref, object: await cluster.getResource(ref, namespace) };
+        } catch (e) {
+          // One unreadable resource (its CRD missing, RBAC) is shown as a problem, not a crash.
+          if (e instanceof CliError) return { ref, object: undefined, error: e.message };
+          throw e;
+        }
+      }),
+    );
+    // The nested layout: an internal XR is listed, then what it composes, level by level.
+    const below = await Promise.all(
+      level.map((f) => (f.object && isInternalXr(f.ref) ? fetchAll(resourceRefsOf(f.object)) : Promise.resolve([]))),
+    );
+    return level.flatMap((f, i) => [f, ...(below[i] ?? [])]);
+  };
+  return { xr, fetched: await fetchAll(resourceRefsOf(xr)) };
 }
