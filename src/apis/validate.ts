@@ -10,6 +10,7 @@ import { Environment } from '@marcbachmann/cel-js';
 import { API_GROUP_VERSION, KIND } from './constants.js';
 import type { JsonSchema } from './schema.js';
 import { applyDefaults } from '../render/defaults.js';
+import { evaluateCached } from '../util/cel.js';
 
 /**
  * The XRD's openAPIV3Schema as JSON, written by `make synth` from the XRD (src/synth.ts) and
@@ -48,6 +49,14 @@ const typeOf = (v: unknown): string =>
           : 'number'
         : typeof v;
 
+/** The schema's patterns, compiled once each. */
+const patterns = new Map<string, RegExp>();
+const pattern = (source: string): RegExp => {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, (re = new RegExp(source)));
+  return re;
+};
+
 function checkType(s: JsonSchema, v: unknown): boolean {
   const t = typeOf(v);
   if (s.type === 'number') return t === 'number' || t === 'integer';
@@ -66,7 +75,7 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
     if (s.maxLength !== undefined && value.length > s.maxLength)
       add('maxLength', `must be at most ${s.maxLength} characters, got ${value.length}`);
     if (s.minLength !== undefined && value.length < s.minLength) add('minLength', `must be at least ${s.minLength} characters`);
-    if (s.pattern && !new RegExp(s.pattern).test(value)) add('pattern', `must match ${s.pattern}, got ${JSON.stringify(value)}`);
+    if (s.pattern && !pattern(s.pattern).test(value)) add('pattern', `must match ${s.pattern}, got ${JSON.stringify(value)}`);
   }
   if (typeof value === 'number') {
     if (s.minimum !== undefined && value < s.minimum) add('minimum', `must be >= ${s.minimum}, got ${value}`);
@@ -101,7 +110,7 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
   for (const r of s['x-kubernetes-validations'] ?? []) {
     let ok: unknown;
     try {
-      ok = cel.evaluate(r.rule, { self: value });
+      ok = evaluateCached(cel, r.rule, { self: value });
     } catch (e) {
       // The API server reports an evaluation error as a failed rule; so do we.
       ok = `error: ${(e as Error).message}`;
@@ -149,7 +158,7 @@ export function validateClaim(claim: unknown): { defaulted: Record<string, unkno
     for (const r of schema['x-kubernetes-validations'] ?? []) {
       let ok: unknown;
       try {
-        ok = cel.evaluate(r.rule, { self: obj });
+        ok = evaluateCached(cel, r.rule, { self: obj });
       } catch (e) {
         ok = `error: ${(e as Error).message}`;
       }
