@@ -127,11 +127,21 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
  * object), then schema and CEL. Returns the defaulted object and every finding.
  */
 export function validateClaim(claim: unknown): { defaulted: Record<string, unknown>; findings: Finding[] } {
-  const findings: Finding[] = [];
   if (typeOf(claim) !== 'object') {
     return { defaulted: {}, findings: [{ field: '', rule: 'type', message: 'a PaymentPlatform must be a YAML/JSON object' }] };
   }
-  const obj = jsonClone(claim) as Record<string, unknown>;
+  // The same claim is validated several times per command (validate's own stage, then each
+  // render of the steady state whose status did not change): the last outcome is kept.
+  const json = JSON.stringify(claim);
+  if (last?.json !== json) last = { json, ...validateJson(json) };
+  return { defaulted: jsonClone(last.defaulted), findings: [...last.findings] };
+}
+
+let last: { json: string; defaulted: Record<string, unknown>; findings: Finding[] } | undefined;
+
+function validateJson(json: string): { defaulted: Record<string, unknown>; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const obj = JSON.parse(json) as Record<string, unknown>;
   if (obj.apiVersion !== API_GROUP_VERSION)
     findings.push({
       field: 'apiVersion',
