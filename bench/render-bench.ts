@@ -1,35 +1,78 @@
 /**
- * Benchmark (not a test): per claim, the offline path of `kubectl payments` against the real
- * `crossplane render` with the pinned functions running locally, on the same claims in the same
- * run. Prints both figures and their ratio. Columns:
- *   render            the offline render of the first reconcile (XRD schema + CEL, then the
- *                     Composition's pipeline): what `crossplane render` computes
- *   render+validate   render, then every check of `validate` on those resources (provider
- *                     schemas, CEL-required fields, selectors, PCI controls, AWS names): the
- *                     figure compared with `crossplane render`
- *   validate command  what `kubectl payments validate` does: the same checks on the steady-state
- *                     simulation (four render passes, so that held-back resources are checked)
+ * Benchmark (not a test): `kubectl payments` as a user runs it, one whole process per command
+ * (bin/kubectl-payments.js through its `#!/usr/bin/env node` line: Node.js start, module
+ * loading, reading the claim, the command, writing the output), against `crossplane render` as
+ * a process on the same claim file in the same run. The three functions `crossplane render`
+ * calls run locally and are started once before the runs (as in a development loop); the CPU
+ * they spend during each render is counted with the render's (from /proc/<pid>/stat, 10 ms
+ * ticks). The runs alternate (every command once per round), so that a change of machine load
+ * hits all of them alike. Per command: the median and min-max over the rounds of CPU (user +
+ * sys of the process and the children it waited for, wait4), wall time and peak RSS, measured
+ * by bench/measure.py.
  *
- *   make bench-render            (BENCH_ITERATIONS=20 BENCH_REAL_ITERATIONS=3 by default)
+ *   make bench-render                    BENCH_RUNS=11 rounds by default
+ *   BENCH_BASELINE=/path/to/checkout     also runs that checkout's bin/kubectl-payments.js
+ *                                        (built) in the same rounds, rows marked (baseline)
  *
- * Target: the offline render + validate at least 20x faster than `crossplane render`, and under
- * 50 ms per claim.
+ * Goals (issue 13, per process, median): render and validate <= 0.25 s CPU and <= 150 ms wall
+ * and >= 3x less CPU than `crossplane render` with its functions; --help and --version <= 80 ms
+ * wall.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { COMPOSITION_NAME, XRD_NAME } from '../src/apis/constants.js';
-import { checkClaim, checkResources } from '../src/cli/checks.js';
-import type { Environment } from '../src/apis/payment-platform.js';
-import { renderClaim } from '../src/render/claim.js';
+import { type Obj } from '../src/apis/obj.js';
 import { ROOT, validClaims } from '../test/helpers.js';
 import { dumpAll, startFunctions, writeTmp } from '../test/e2e/cluster.js';
-import { run, toolBin } from '../test/support/tools.js';
-import { type Obj } from '../src/apis/obj.js';
+import { toolBin } from '../test/support/tools.js';
 
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 20);
-const REAL_ITERATIONS = Number(process.env.BENCH_REAL_ITERATIONS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 11);
+const BASELINE = process.env.BENCH_BASELINE;
 const UID = '0a1b2c3d-1111-4222-8333-444455556666';
-const TARGET_RATIO = 20;
-const TARGET_MS = 50;
+const CLAIMS = [
+  'examples/claims/minimal.yaml',
+  'examples/claims/production.yaml',
+  'test/fixtures/claims/valid/longest-name.yaml',
+  'test/fixtures/claims/valid/staging-per-az-https.yaml',
+];
+const GOAL = { cpu: 0.25, wall: 0.15, ratio: 3, startWall: 0.08 };
+const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
+
+interface Sample {
+  readonly wall: number;
+  readonly cpu: number;
+  readonly rss: number;
+}
+
+interface Variant {
+  readonly label: string;
+  readonly group: string;
+  readonly kind: 'ours' | 'baseline' | 'crossplane' | 'start';
+  readonly argv: readonly string[];
+  readonly samples: Sample[];
+}
+
+/** One process, measured by bench/measure.py; throws on a non-zero exit. */
+function measure(argv: readonly string[]): Sample & { code: number } {
+  const out = execFileSync('python3', [join(ROOT, 'bench', 'measure.py'), ...argv], { encoding: 'utf8' });
+  const r = JSON.parse(out) as { code: number; wall: number; cpu: number; rss: number };
+  if (r.code !== 0) throw new Error(`${argv.join(' ')} exited with ${r.code}`);
+  return r;
+}
+
+/** CPU seconds of processes so far (utime + stime + waited-for children), from /proc. */
+function procCpu(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[0] is field 3 (state): utime, stime, cutime, cstime are fields 14-17
+    ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+  }
+  return ticks / CLK_TCK;
+}
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -37,41 +80,36 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? (s[m] ?? 0) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 };
 
-async function timeAsync(fn: () => Promise<unknown> | unknown, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
-
-interface Row {
-  readonly claim: string;
-  readonly resources: number;
-  readonly render: number;
-  readonly validate: number;
-  readonly command: number;
-  readonly real: number;
-}
-
 async function main(): Promise<void> {
-  const claims = validClaims().map((c) => {
-    const claim = JSON.parse(JSON.stringify(c.claim)) as Obj;
-    (claim.metadata as Obj).uid = UID;
-    return { file: c.file, claim };
-  });
   const crossplane = toolBin('crossplane');
   const core = toolBin('crossplane-core');
+  const cli = join(ROOT, 'bin', 'kubectl-payments.js');
+  const baseline = BASELINE ? join(BASELINE, 'bin', 'kubectl-payments.js') : undefined;
+  const byFile = new Map(validClaims().map((c) => [c.file, c.claim]));
+  const variants: Variant[] = [];
+  const add = (label: string, group: string, kind: Variant['kind'], argv: readonly string[]) =>
+    variants.push({ label, group, kind, argv, samples: [] });
+  const ours = (label: string, group: string, args: readonly string[]) => {
+    add(`kubectl payments ${label}`, group, label.startsWith('--') ? 'start' : 'ours', [cli, ...args]);
+    if (baseline) add(`kubectl payments ${label} (baseline)`, group, 'baseline', [baseline, ...args]);
+  };
+  ours('--version', 'start', ['--version']);
+  ours('--help', 'start', ['--help']);
   const fns = await startFunctions();
-  const rows: Row[] = [];
   try {
-    // Warm-up: module loading, provider-model imports and ajv compilation happen once per process.
-    for (const { claim } of claims) await checkClaim(claim);
-    for (const { file, claim } of claims) {
+    for (const file of CLAIMS) {
+      const claim = JSON.parse(JSON.stringify(byFile.get(file))) as Obj;
+      (claim.metadata as Obj).uid = UID;
       const xr = writeTmp(`bench-${file.replace(/\W+/g, '-')}.yaml`, dumpAll([claim]));
-      const args = [
+      ours('render', file, ['render', '-f', xr]);
+      ours('validate', file, ['validate', '-f', xr]);
+      if (file === 'examples/claims/production.yaml') {
+        ours('render --steady-state', file, ['render', '-f', xr, '--steady-state']);
+        ours('diagram', file, ['diagram', '-f', xr]);
+        ours('report -f', file, ['report', '-f', xr]);
+      }
+      add('crossplane render + functions', file, 'crossplane', [
+        crossplane,
         'render',
         xr,
         join(ROOT, 'compositions', `${COMPOSITION_NAME}.yaml`),
@@ -80,62 +118,73 @@ async function main(): Promise<void> {
         join(ROOT, 'crds', `${XRD_NAME}.yaml`),
         '--crossplane-binary',
         core,
-      ];
-      const first = run(crossplane, args); // also warms the functions' gRPC servers
-      if (first.code !== 0) throw new Error(`crossplane render ${file} failed: ${first.stderr}`);
-      const realDocs = first.stdout.split(/^---$/m).filter((d) => d.includes('crossplane.io/composition-resource-name')).length;
-      const offline = renderClaim(claim).resources.length;
-      if (realDocs !== offline)
-        throw new Error(`${file}: crossplane render composed ${realDocs} resources, the offline renderer ${offline}`);
-      const real = await timeAsync(() => {
-        const r = run(crossplane, args);
-        if (r.code !== 0) throw new Error(`crossplane render ${file} failed: ${r.stderr}`);
-      }, REAL_ITERATIONS);
-      const environment = (((claim.spec as Obj).parameters as Obj | undefined)?.environment ?? 'development') as Environment;
-      const render = await timeAsync(() => renderClaim(claim), ITERATIONS);
-      const validate = await timeAsync(async () => {
-        const r = renderClaim(claim);
-        if (r.findings.length > 0) throw new Error(`${file} is invalid`);
-        // Selectors to resources that the first reconcile holds back do not resolve yet; the
-        // figure is the time of the checks, not their verdict.
-        await checkResources(r.resources, environment);
-      }, ITERATIONS);
-      const command = await timeAsync(() => checkClaim(claim), ITERATIONS);
-      rows.push({
-        claim: file,
-        resources: offline,
-        render: median(render),
-        validate: median(validate),
-        command: median(command),
-        real: median(real),
-      });
+      ]);
     }
+    const before = loadavg();
+    // Warm-up round (page cache, the functions' gRPC servers), not counted.
+    for (const v of variants) measure(v.argv);
+    for (let round = 0; round < RUNS; round++) {
+      for (const v of variants) {
+        const fnCpu = v.kind === 'crossplane' ? procCpu(fns.pids) : 0;
+        const s = measure(v.argv);
+        const cpu = v.kind === 'crossplane' ? s.cpu + (procCpu(fns.pids) - fnCpu) : s.cpu;
+        v.samples.push({ wall: s.wall, cpu, rss: s.rss });
+      }
+    }
+    report(variants, before, loadavg());
   } finally {
     fns.stop();
   }
+}
 
-  const fmt = (ms: number, w = 9) => ms.toFixed(1).padStart(w);
-  console.log(
-    `\nmedian ms per claim (offline: ${ITERATIONS} runs, crossplane render: ${REAL_ITERATIONS} runs, after a warm-up)\n`,
+function report(variants: readonly Variant[], before: number[], after: number[]): void {
+  const sec = (x: number) => `${x.toFixed(3)} s`;
+  const ms = (x: number) => `${(x * 1000).toFixed(0)} ms`;
+  const stat = (v: Variant, f: (s: Sample) => number, fmt: (x: number) => string) => {
+    const xs = v.samples.map(f);
+    return `${fmt(median(xs))} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})`;
+  };
+  const crossplaneCpu = new Map(
+    variants.filter((v) => v.kind === 'crossplane').map((v) => [v.group, median(v.samples.map((s) => s.cpu))]),
   );
+  const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `${'claim'.padEnd(52)} ${'resources'.padStart(9)} ${'render'.padStart(9)} ${'render+validate'.padStart(15)} ${'crossplane render'.padStart(17)} ${'ratio'.padStart(6)} ${'validate command'.padStart(16)}`,
+    `\nwhole processes, ${RUNS} alternating rounds after a warm-up; ${cpus().length} cores (${cpuModel}), Node.js ${process.version};` +
+      ` load average ${before.map((x) => x.toFixed(1)).join(' ')} before, ${after.map((x) => x.toFixed(1)).join(' ')} after\n`,
   );
-  for (const r of rows)
+  console.log('| claim | command | CPU median (min-max) | wall median (min-max) | peak RSS | CPU vs crossplane render |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const v of variants) {
+    const cpu = median(v.samples.map((s) => s.cpu));
+    const real = crossplaneCpu.get(v.group);
+    const ratio = v.kind === 'ours' || v.kind === 'baseline' ? (real ? `${(real / cpu).toFixed(1)}x less` : '') : '';
     console.log(
-      `${r.claim.padEnd(52)} ${String(r.resources).padStart(9)} ${fmt(r.render)} ${fmt(r.validate, 15)} ${fmt(r.real, 17)} ${`${(r.real / r.validate).toFixed(0)}x`.padStart(6)} ${fmt(r.command, 16)}`,
+      `| ${v.group === 'start' ? '-' : v.group} | ${v.label} | ${stat(v, (s) => s.cpu, sec)} | ${stat(v, (s) => s.wall, ms)} | ` +
+        `${(median(v.samples.map((s) => s.rss)) / 1024).toFixed(0)} MiB | ${ratio} |`,
     );
-  const mean = (f: (r: Row) => number) => rows.reduce((s, r) => s + f(r), 0) / rows.length;
-  const validate = mean((r) => r.validate);
-  const real = mean((r) => r.real);
-  const ratio = real / validate;
+  }
   console.log(
-    `\nmean per claim: offline render+validate ${validate.toFixed(1)} ms, crossplane render ${real.toFixed(1)} ms, ratio ${ratio.toFixed(1)}x` +
-      ` (offline render alone ${mean((r) => r.render).toFixed(1)} ms, ${(real / mean((r) => r.render)).toFixed(1)}x;` +
-      ` validate command on the steady state ${mean((r) => r.command).toFixed(1)} ms)`,
+    '\n(crossplane render: CPU of the crossplane process, its crossplane core child and the three functions during the render;' +
+      ' peak RSS of the crossplane process and its children, not the functions)\n',
   );
-  const met = ratio >= TARGET_RATIO && Math.max(...rows.map((r) => r.validate)) < TARGET_MS;
-  console.log(`target (>= ${TARGET_RATIO}x and < ${TARGET_MS} ms per claim): ${met ? 'met' : 'NOT met'}`);
+  const goals: [string, boolean][] = [];
+  for (const v of variants.filter((x) => x.kind === 'ours' && /payments (render|validate)$/.test(x.label))) {
+    const cpu = median(v.samples.map((s) => s.cpu));
+    const wall = median(v.samples.map((s) => s.wall));
+    const real = crossplaneCpu.get(v.group) ?? 0;
+    goals.push([`${v.label}, ${v.group}: CPU ${sec(cpu)} <= ${GOAL.cpu} s`, cpu <= GOAL.cpu]);
+    goals.push([`${v.label}, ${v.group}: wall ${ms(wall)} <= ${GOAL.wall * 1000} ms`, wall <= GOAL.wall]);
+    goals.push([
+      `${v.label}, ${v.group}: ${(real / cpu).toFixed(1)}x less CPU than crossplane render >= ${GOAL.ratio}x`,
+      real / cpu >= GOAL.ratio,
+    ]);
+  }
+  for (const v of variants.filter((x) => x.kind === 'start')) {
+    const wall = median(v.samples.map((s) => s.wall));
+    goals.push([`${v.label}: wall ${ms(wall)} <= ${GOAL.startWall * 1000} ms`, wall <= GOAL.startWall]);
+  }
+  for (const [what, met] of goals) console.log(`goal ${met ? 'met    ' : 'NOT met'}  ${what}`);
+  console.log(`\n${goals.filter(([, m]) => m).length} of ${goals.length} goals met`);
 }
 
 main().catch((e: unknown) => {

@@ -4,6 +4,12 @@
 // (dist/cli/main.js, esbuild); the plain tsc output (dist/src/cli/main.js) is the fallback.
 // Exit code 2, with a message, when it is not built or its dependencies are not installed.
 import { existsSync } from 'node:fs';
+import module from 'node:module';
+
+// V8's compile cache (Node.js >= 22.1): later runs skip parsing and compiling the bundle. It
+// lives in the OS temp directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Node.js 20 has no
+// such API and runs without it.
+module.enableCompileCache?.();
 
 const root = new URL('..', import.meta.url);
 const fail = (message) => {

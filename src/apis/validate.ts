@@ -11,6 +11,7 @@ import { API_GROUP_VERSION, KIND } from './constants.js';
 import type { JsonSchema } from './schema.js';
 import type { Obj } from './obj.js';
 import { applyDefaults } from '../render/defaults.js';
+import { evaluateCached } from '../util/cel.js';
 
 /**
  * The XRD's openAPIV3Schema as JSON, written by `make synth` from the XRD (src/synth.ts) and
@@ -49,6 +50,14 @@ const typeOf = (v: unknown): string =>
           : 'number'
         : typeof v;
 
+/** The schema's patterns, compiled once each. */
+const patterns = new Map<string, RegExp>();
+const pattern = (source: string): RegExp => {
+  let re = patterns.get(source);
+  if (!re) patterns.set(source, (re = new RegExp(source)));
+  return re;
+};
+
 function checkType(s: JsonSchema, v: unknown): boolean {
   const t = typeOf(v);
   if (s.type === 'number') return t === 'number' || t === 'integer';
@@ -67,7 +76,7 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
     if (s.maxLength !== undefined && value.length > s.maxLength)
       add('maxLength', `must be at most ${s.maxLength} characters, got ${value.length}`);
     if (s.minLength !== undefined && value.length < s.minLength) add('minLength', `must be at least ${s.minLength} characters`);
-    if (s.pattern && !new RegExp(s.pattern).test(value)) add('pattern', `must match ${s.pattern}, got ${JSON.stringify(value)}`);
+    if (s.pattern && !pattern(s.pattern).test(value)) add('pattern', `must match ${s.pattern}, got ${JSON.stringify(value)}`);
   }
   if (typeof value === 'number') {
     if (s.minimum !== undefined && value < s.minimum) add('minimum', `must be >= ${s.minimum}, got ${value}`);
@@ -102,7 +111,7 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
   for (const r of s['x-kubernetes-validations'] ?? []) {
     let ok: unknown;
     try {
-      ok = cel.evaluate(r.rule, { self: value });
+      ok = evaluateCached(cel, r.rule, { self: value });
     } catch (e) {
       // The API server reports an evaluation error as a failed rule; so do we.
       ok = `error: ${(e as Error).message}`;
@@ -119,11 +128,21 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
  * object), then schema and CEL. Returns the defaulted object and every finding.
  */
 export function validateClaim(claim: unknown): { defaulted: Record<string, unknown>; findings: Finding[] } {
-  const findings: Finding[] = [];
   if (typeOf(claim) !== 'object') {
     return { defaulted: {}, findings: [{ field: '', rule: 'type', message: 'a PaymentPlatform must be a YAML/JSON object' }] };
   }
-  const obj = jsonClone(claim) as Record<string, unknown>;
+  // The same claim is validated several times per command (validate's own stage, then each
+  // render of the steady state whose status did not change): the last outcome is kept.
+  const json = JSON.stringify(claim);
+  if (last?.json !== json) last = { json, ...validateJson(json) };
+  return { defaulted: jsonClone(last.defaulted), findings: [...last.findings] };
+}
+
+let last: { json: string; defaulted: Record<string, unknown>; findings: Finding[] } | undefined;
+
+function validateJson(json: string): { defaulted: Record<string, unknown>; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const obj = JSON.parse(json) as Record<string, unknown>;
   if (obj.apiVersion !== API_GROUP_VERSION)
     findings.push({
       field: 'apiVersion',
@@ -161,7 +180,7 @@ export function validateClaim(claim: unknown): { defaulted: Record<string, unkno
       if (r.rule.includes('oldSelf')) continue;
       let ok: unknown;
       try {
-        ok = cel.evaluate(r.rule, { self: obj });
+        ok = evaluateCached(cel, r.rule, { self: obj });
       } catch (e) {
         ok = `error: ${(e as Error).message}`;
       }

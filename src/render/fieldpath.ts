@@ -51,30 +51,47 @@ export function parseFieldPath(path: string): Segment[] {
 
 type Json = unknown;
 
-export function getField(obj: Json, path: string): Json {
+/**
+ * A field path compiled once per process: a field is a string, an index a number. Patches,
+ * policy controls and the steady-state passes look the same few hundred paths up thousands
+ * of times per command.
+ */
+type Compiled = readonly (string | number)[];
+const compiledPaths = new Map<string, Compiled>();
+
+function compile(path: string): Compiled {
+  let c = compiledPaths.get(path);
+  if (!c) {
+    c = parseFieldPath(path).map((seg) => ('index' in seg ? seg.index : seg.field));
+    compiledPaths.set(path, c);
+  }
+  return c;
+}
+
+const NOT_FOUND: unique symbol = Symbol('not found');
+
+function lookup(obj: Json, segs: Compiled): Json | typeof NOT_FOUND {
   let cur: Json = obj;
-  for (const seg of parseFieldPath(path)) {
-    if ('index' in seg) {
-      if (!Array.isArray(cur) || seg.index >= cur.length) throw new FieldPathNotFound(path);
-      cur = cur[seg.index];
+  for (const seg of segs) {
+    if (typeof seg === 'number') {
+      if (!Array.isArray(cur) || seg >= cur.length) return NOT_FOUND;
+      cur = cur[seg];
     } else {
-      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !(seg.field in (cur as object))) {
-        throw new FieldPathNotFound(path);
-      }
-      cur = (cur as Record<string, Json>)[seg.field];
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !(seg in cur)) return NOT_FOUND;
+      cur = (cur as Record<string, Json>)[seg];
     }
   }
   return cur;
 }
 
+export function getField(obj: Json, path: string): Json {
+  const v = lookup(obj, compile(path));
+  if (v === NOT_FOUND) throw new FieldPathNotFound(path);
+  return v;
+}
+
 export function hasField(obj: Json, path: string): boolean {
-  try {
-    getField(obj, path);
-    return true;
-  } catch (e) {
-    if (e instanceof FieldPathNotFound) return false;
-    throw e;
-  }
+  return lookup(obj, compile(path)) !== NOT_FOUND;
 }
 
 const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -97,27 +114,26 @@ export function mergeObjects(target: Json, source: Json): Json {
 
 /** Sets a value, creating objects and growing arrays (with nulls) on the way, like fieldpath.SetValue. */
 export function setField(obj: Record<string, Json>, path: string, value: Json, merge = false): void {
-  const segs = parseFieldPath(path);
+  const segs = compile(path);
   let cur: Json = obj;
   for (let i = 0; i < segs.length; i++) {
-    const seg = segs[i];
+    const seg = segs[i] as string | number;
     const last = i === segs.length - 1;
-    const next = segs[i + 1];
-    const container = (): Json => (next !== undefined && 'index' in next ? [] : {});
-    if ('index' in seg) {
+    const container = (): Json => (typeof segs[i + 1] === 'number' ? [] : {});
+    if (typeof seg === 'number') {
       if (!Array.isArray(cur)) throw new Error(`cannot set ${path}: not an array at segment ${i}`);
-      while (cur.length <= seg.index) cur.push(null);
-      if (last) cur[seg.index] = merge ? mergeObjects(cur[seg.index], value) : value;
+      while (cur.length <= seg) cur.push(null);
+      if (last) cur[seg] = merge ? mergeObjects(cur[seg], value) : value;
       else {
-        if (cur[seg.index] === null || typeof cur[seg.index] !== 'object') cur[seg.index] = container();
-        cur = cur[seg.index];
+        if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = container();
+        cur = cur[seg];
       }
     } else {
       if (!isObject(cur)) throw new Error(`cannot set ${path}: not an object at segment ${i}`);
-      if (last) cur[seg.field] = merge && seg.field in cur ? mergeObjects(cur[seg.field], value) : value;
+      if (last) cur[seg] = merge && seg in cur ? mergeObjects(cur[seg], value) : value;
       else {
-        if (cur[seg.field] === null || typeof cur[seg.field] !== 'object') cur[seg.field] = container();
-        cur = cur[seg.field];
+        if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = container();
+        cur = cur[seg];
       }
     }
   }

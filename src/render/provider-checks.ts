@@ -5,8 +5,20 @@
  * and the AWS naming limits of the names a claim produces. Used by the CLI's `validate`, the
  * composition tests and the property-based tests, so that every one of them applies one copy.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { AWS_LIMITS } from '../apis/constants.js';
 import { type Obj } from '../apis/obj.js';
+
+/** The npm package of the provider models. */
+export const PROVIDER_MODELS = '@crossplane-models/provider-upjet-aws';
+
+/**
+ * The models of the kinds the Composition composes, bundled into one file by `make build`
+ * (src/cli/bundle.ts), relative to the package root; it exports `MODELS`, by `apiVersion/kind`.
+ */
+export const PROVIDER_MODELS_BUNDLE = join('dist', 'cli', 'provider-models.js');
 
 /** A rendered composed resource: its Composition resource name and the object. */
 export interface NamedResource {
@@ -187,13 +199,26 @@ type ModelClass = new (data: unknown) => { validate(): void };
 
 const models = new Map<string, ModelClass | undefined>();
 
+/**
+ * Uses the build's bundle of models (PROVIDER_MODELS_BUNDLE under `root`) when there is one:
+ * one module to load instead of several per kind. The CLI calls this; without it (or without
+ * the file) every kind is imported from node_modules. Kinds not in the bundle still are.
+ */
+export async function useProviderModelsBundle(root: string): Promise<void> {
+  const file = join(root, PROVIDER_MODELS_BUNDLE);
+  if (!existsSync(file)) return;
+  const { MODELS } = (await import(pathToFileURL(file).href)) as { MODELS?: Record<string, unknown> };
+  for (const [key, model] of Object.entries(MODELS ?? {}))
+    if (typeof model === 'function' && !models.has(key)) models.set(key, model as ModelClass);
+}
+
 /** The provider model class of a kind (imported once per kind, only the kinds rendered). */
 export async function providerModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
   const key = `${apiVersion}/${kind}`;
   if (models.has(key)) return models.get(key);
   let model: ModelClass | undefined;
   try {
-    const mod = (await import(`@crossplane-models/provider-upjet-aws/${apiVersion}/${kind}`)) as Record<string, unknown>;
+    const mod = (await import(`${PROVIDER_MODELS}/${apiVersion}/${kind}`)) as Record<string, unknown>;
     model = typeof mod[kind] === 'function' ? (mod[kind] as ModelClass) : undefined;
   } catch {
     model = undefined;

@@ -11,6 +11,7 @@ import type { Patch, Transform } from '../composition/patches.js';
 import { FieldPathNotFound, getField, setField } from './fieldpath.js';
 import { goSprintf } from './sprintf.js';
 import { applyTransforms, UnsupportedError } from './transforms.js';
+import { evaluateCached } from '../util/cel.js';
 import { type Obj } from '../apis/obj.js';
 
 export interface TemplateResource {
@@ -168,6 +169,14 @@ function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Rec
 
 const celEnv = new Environment({ unlistedVariablesAreDyn: true });
 
+/** A filter's name as an anchored regular expression, compiled once per name. */
+const filterPatterns = new Map<string, RegExp>();
+const filterPattern = (name: string): RegExp => {
+  let re = filterPatterns.get(name);
+  if (!re) filterPatterns.set(name, (re = new RegExp(`^${name}$`)));
+  return re;
+};
+
 function celFilter(input: Obj, xr: Obj, desired: Map<string, { resource: Obj; ready: boolean }>) {
   const filters = (input.filters as { name: string; expression: string }[]) ?? [];
   const vars = {
@@ -177,10 +186,10 @@ function celFilter(input: Obj, xr: Obj, desired: Map<string, { resource: Obj; re
   };
   for (const name of [...desired.keys()]) {
     for (const f of filters) {
-      if (!new RegExp(`^${f.name}$`).test(name)) continue;
+      if (!filterPattern(f.name).test(name)) continue;
       let keep: unknown;
       try {
-        keep = celEnv.evaluate(f.expression, vars);
+        keep = evaluateCached(celEnv, f.expression, vars);
       } catch (e) {
         throw new Error(`cannot evaluate filter for "${name}" (${f.expression}): ${(e as Error).message}`, { cause: e });
       }

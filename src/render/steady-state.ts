@@ -6,6 +6,7 @@
  * the resources that waited for that status (bucket policies, flow log, alarms). Used by tests,
  * the PCI evaluation of a claim before it is applied, and the scanner's input.
  */
+import { jsonClone } from '../paths.js';
 import { renderClaim } from './claim.js';
 import type { ComposedOutput } from './render.js';
 import { type Obj } from '../apis/obj.js';
@@ -48,7 +49,7 @@ export const FAKE_ACCOUNT = '123456789012';
 export function observe(resources: readonly ComposedOutput[]): Record<string, Obj> {
   return Object.fromEntries(
     resources.map((c) => {
-      const r = JSON.parse(JSON.stringify(c.resource)) as Obj;
+      const r = jsonClone(c.resource);
       const md = r.metadata as Obj;
       md.name ??= `${String(md.generateName)}${c.name}`;
       r.status = {

@@ -69,6 +69,8 @@ async function freePort(): Promise<number> {
 export interface RunningFunctions {
   /** The functions file for `crossplane render` (Development runtime, local targets). */
   readonly file: string;
+  /** The functions' process ids (bench/render-bench.ts counts their CPU). */
+  readonly pids: readonly number[];
   stop(): void;
 }
 
@@ -93,5 +95,9 @@ export async function startFunctions(): Promise<RunningFunctions> {
     });
   }
   await new Promise((r) => setTimeout(r, 500));
-  return { file: writeTmp('functions.yaml', dumpAll(objs)), stop: () => procs.forEach((p) => p.kill('SIGTERM')) };
+  return {
+    file: writeTmp('functions.yaml', dumpAll(objs)),
+    pids: procs.map((p) => p.pid).filter((pid): pid is number => pid !== undefined),
+    stop: () => procs.forEach((p) => p.kill('SIGTERM')),
+  };
 }

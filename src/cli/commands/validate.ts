@@ -8,8 +8,8 @@ import { CliError, EXIT } from '../errors.js';
 import { findingsTable } from '../findings-format.js';
 import type { Style } from '../io.js';
 import { toJson, toYaml } from '../output.js';
-
-const PROVIDER_MODELS = '@crossplane-models/provider-upjet-aws';
+import { packageRoot } from '../../paths.js';
+import { PROVIDER_MODELS, useProviderModelsBundle } from '../../render/provider-checks.js';
 
 const DESCRIPTIONS: Readonly<Record<Stage, string>> = {
   schema: 'XRD schema and CEL rules',
@@ -94,6 +94,7 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const format = input.opts.output as 'table' | 'json' | 'yaml';
   const claims = loadClaims(requireFiles(input), ctx.io);
   requireProviderModels();
+  await useProviderModelsBundle(packageRoot());
   const composition = cliComposition();
   const data: Record<string, unknown>[] = [];
   const texts: string[] = [];
