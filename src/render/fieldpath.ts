@@ -58,7 +58,7 @@ export function getField(obj: Json, path: string): Json {
       if (!Array.isArray(cur) || seg.index >= cur.length) throw new FieldPathNotFound(path);
       cur = cur[seg.index];
     } else {
-      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !(seg.field in (cur as object))) {
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, seg.field)) {
         throw new FieldPathNotFound(path);
       }
       cur = (cur as Record<string, Json>)[seg.field];
@@ -91,7 +91,7 @@ const isEmpty = (v: Json): boolean =>
 export function mergeObjects(target: Json, source: Json): Json {
   if (!isObject(target) || !isObject(source)) return isEmpty(target) ? jsonClone(source) : target;
   const out: Record<string, Json> = { ...target };
-  for (const [k, v] of Object.entries(source)) out[k] = k in out ? mergeObjects(out[k], v) : jsonClone(v);
+  for (const [k, v] of Object.entries(source)) out[k] = Object.hasOwn(out, k) ? mergeObjects(out[k], v) : jsonClone(v);
   return out;
 }
 
@@ -114,7 +114,7 @@ export function setField(obj: Record<string, Json>, path: string, value: Json, m
       }
     } else {
       if (!isObject(cur)) throw new Error(`cannot set ${path}: not an object at segment ${i}`);
-      if (last) cur[seg.field] = merge && seg.field in cur ? mergeObjects(cur[seg.field], value) : value;
+      if (last) cur[seg.field] = merge && Object.hasOwn(cur, seg.field) ? mergeObjects(cur[seg.field], value) : value;
       else {
         if (cur[seg.field] === null || typeof cur[seg.field] !== 'object') cur[seg.field] = container();
         cur = cur[seg.field];
