@@ -21,6 +21,8 @@ const isTrue = (v: unknown) => v === true;
 const isFalse = (v: unknown) => v === false;
 const nonEmpty = (v: unknown) =>
   Array.isArray(v) ? v.length > 0 : typeof v === 'string' ? v.length > 0 : v !== undefined && v !== null;
+const forProvider = (r: Record<string, unknown>) =>
+  ((r.spec as Record<string, unknown> | undefined)?.forProvider ?? {}) as Record<string, unknown>;
 const hasSelectorOrValue = (field: string) => (v: unknown, r: Record<string, unknown>) => {
   if (nonEmpty(v)) return true;
   const fp = ((r.spec as Record<string, unknown> | undefined)?.forProvider ?? {}) as Record<string, unknown>;
@@ -474,7 +476,8 @@ export const CONTROLS: readonly Control[] = [
     field: 'performanceInsightsEnabled',
     expected: 'true with a CMK',
     environments: ALL,
-    test: (v, r) => v === true && hasSelectorOrValue('performanceInsightsKmsKeyId')(undefined, r),
+    test: (v, r) =>
+      v === true && hasSelectorOrValue('performanceInsightsKmsKeyId')(forProvider(r).performanceInsightsKmsKeyId, r),
   }),
   control({
     id: 'PP-ALB-ACCESS-LOGS',
@@ -560,7 +563,7 @@ export const CONTROLS: readonly Control[] = [
     field: 'retentionInDays',
     expected: '>= 365 with kmsKeyId',
     environments: PRODUCTION,
-    test: (v, r) => typeof v === 'number' && v >= 365 && hasSelectorOrValue('kmsKeyId')(undefined, r),
+    test: (v, r) => typeof v === 'number' && v >= 365 && hasSelectorOrValue('kmsKeyId')(forProvider(r).kmsKeyId, r),
   }),
   // 10.4.1.1 / 10.7.2: alert on failures
   control({

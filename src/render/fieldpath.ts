@@ -77,7 +77,7 @@ function lookup(obj: Json, segs: Compiled): Json | typeof NOT_FOUND {
       if (!Array.isArray(cur) || seg >= cur.length) return NOT_FOUND;
       cur = cur[seg];
     } else {
-      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !(seg in cur)) return NOT_FOUND;
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, seg)) return NOT_FOUND;
       cur = (cur as Record<string, Json>)[seg];
     }
   }
@@ -108,7 +108,7 @@ const isEmpty = (v: Json): boolean =>
 export function mergeObjects(target: Json, source: Json): Json {
   if (!isObject(target) || !isObject(source)) return isEmpty(target) ? jsonClone(source) : target;
   const out: Record<string, Json> = { ...target };
-  for (const [k, v] of Object.entries(source)) out[k] = k in out ? mergeObjects(out[k], v) : jsonClone(v);
+  for (const [k, v] of Object.entries(source)) out[k] = Object.hasOwn(out, k) ? mergeObjects(out[k], v) : jsonClone(v);
   return out;
 }
 
@@ -130,7 +130,7 @@ export function setField(obj: Record<string, Json>, path: string, value: Json, m
       }
     } else {
       if (!isObject(cur)) throw new Error(`cannot set ${path}: not an object at segment ${i}`);
-      if (last) cur[seg] = merge && seg in cur ? mergeObjects(cur[seg], value) : value;
+      if (last) cur[seg] = merge && Object.hasOwn(cur, seg) ? mergeObjects(cur[seg], value) : value;
       else {
         if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = container();
         cur = cur[seg];

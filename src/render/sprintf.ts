@@ -15,9 +15,7 @@ export function goSprintf(format: string, args: readonly unknown[]): string {
       case 'v':
         if (typeof v === 'string') return v;
         if (verb === 'v' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
-        if (verb === 's' && typeof v !== 'string')
-          throw new Error(`format '${format}': %s of a ${typeof v} is not supported offline`);
-        return String(v);
+        throw new Error(`format '${format}': %${verb} of a ${v === null ? 'null' : typeof v} is not supported offline`);
       case 'd':
         if (typeof v === 'number' && Number.isInteger(v)) return String(v);
         throw new Error(`format '${format}': %d of ${JSON.stringify(v)} is not supported offline`);

@@ -20,7 +20,7 @@ export function applyTransform(t: Transform, input: unknown): unknown {
   switch (t.type) {
     case 'map': {
       if (typeof input !== 'string') throw new Error(`map transform: input must be a string, got ${typeof input}`);
-      if (!(input in t.map)) throw new Error(`key ${input} is not found in map`);
+      if (!Object.hasOwn(t.map, input)) throw new Error(`key ${input} is not found in map`);
       return jsonClone(t.map[input]);
     }
     case 'match': {

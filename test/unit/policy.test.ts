@@ -81,7 +81,11 @@ function setOrDelete(resource: Obj, field: string, value: unknown): Obj {
 }
 
 describe('mutation: every control fails when its field is removed or changed', () => {
-  const resources = rendered(claimNamed('production.yaml'));
+  // Rendered once, before the first test that runs (not when the file is only collected).
+  let resources: ReturnType<typeof rendered> = [];
+  beforeAll(() => {
+    resources = rendered(claimNamed('production.yaml'));
+  });
   test.each(CONTROLS.map((c) => [c.id, c] as const))('%s', (_id, control: Control) => {
     const results = evaluateControls(resources, 'production', [control]);
     const targets = results.filter((r) => r.resource !== undefined);

@@ -52,3 +52,41 @@ describe('field paths', () => {
     expect(() => getField(o, 'nope')).toThrow('nope: no such field');
   });
 });
+
+describe('goSprintf: more of Go fmt', () => {
+  test.each<[string, unknown[], string]>([
+    ['%%d', [], '%d'],
+    ['100%%', [], '100%'],
+    ['%[1]s-%[1]s', ['a'], 'a-a'],
+    ['%[10]s', ['1', '2', '3', '4', '5', '6', '7', '8', '9', 'ten'], 'ten'],
+    ['%s%s', ['a', 'b'], 'ab'],
+    ['%[1]s %s', ['a', 'b'], 'a b'],
+    ['%v', [false], 'false'],
+    ['%v', [0], '0'],
+    ['%v', [''], ''],
+    ['%d', [-3], '-3'],
+    ['%d', [0], '0'],
+    ['%s', [''], ''],
+    ['%d %s', [1], '1 %!s(MISSING)'],
+    ['%[2]d', [1], '%!d(MISSING)'],
+    ['%v', [], '%!v(MISSING)'],
+  ])('%s of %j is %s', (format, args, expected) => {
+    expect(goSprintf(format, args)).toBe(expected);
+  });
+
+  // Go prints these in ways the renderer does not reproduce (%!s(bool=true), map[a:1], <nil>).
+  test.each<[string, unknown, string]>([
+    ['%s', true, "format '%s': %s of a boolean is not supported offline"],
+    ['%s', null, "format '%s': %s of a null is not supported offline"],
+    ['%v', { a: 1 }, "format '%v': %v of a object is not supported offline"],
+    ['%v', null, "format '%v': %v of a null is not supported offline"],
+    ['%v', undefined, "format '%v': %v of a undefined is not supported offline"],
+    ['%v', ['a'], "format '%v': %v of a object is not supported offline"],
+    ['%d', 'x', `format '%d': %d of "x" is not supported offline`],
+    ['%d', true, "format '%d': %d of true is not supported offline"],
+    ['%q', 'x', "format '%q': verb %q is not supported by the offline renderer"],
+    ['%T', 'x', "format '%T': verb %T is not supported by the offline renderer"],
+  ])('%s of %j is rejected', (format, arg, message) => {
+    expect(() => goSprintf(format, [arg])).toThrow(message);
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * From a claim to a simulated steady state: the metadata the API server adds, placeholder AWS
+ * status the way provider-upjet-aws reports it (account 123456789012, us-east-1), and the
+ * reconcile loop, on small hand-written Compositions (the shipped one only where named).
+ */
+import { loadComposition, PLACEHOLDER_UID, renderClaim } from '../../src/render/claim.js';
+import { FAKE_ACCOUNT, fakeAtProvider, observe, renderSteadyState } from '../../src/render/steady-state.js';
+
+type Obj = Record<string, unknown>;
+
+const claim = (metadata: Obj = { name: 'payments', namespace: 'team-payments' }) => ({
+  apiVersion: 'platform.payments.io/v1alpha1',
+  kind: 'PaymentPlatform',
+  metadata,
+  spec: { parameters: { environment: 'development' } },
+});
+
+const composition = (patches: unknown[]) => ({
+  spec: {
+    mode: 'Pipeline',
+    pipeline: [
+      {
+        step: 'pt',
+        functionRef: { name: 'function-patch-and-transform' },
+        input: {
+          resources: [
+            {
+              name: 'vpc',
+              base: { apiVersion: 'ec2.aws.m.upbound.io/v1beta1', kind: 'VPC', spec: { forProvider: {} } },
+              patches,
+            },
+          ],
+        },
+      },
+    ],
+  },
+});
+
+describe('renderClaim', () => {
+  test('fills in the namespace and a placeholder uid the API server would add', () => {
+    const out = renderClaim(claim({ name: 'payments' }), { composition: composition([]) });
+    expect(out.findings).toEqual([]);
+    expect((out.xr.metadata as Obj).namespace).toBe('default');
+    expect((out.xr.metadata as Obj).uid).toBe('00000000-0000-4000-8000-000000000000');
+    expect(PLACEHOLDER_UID).toBe('00000000-0000-4000-8000-000000000000');
+    const md = out.resources[0].resource.metadata as { namespace: string; ownerReferences: Obj[] };
+    expect(md.namespace).toBe('default');
+    expect(md.ownerReferences[0].uid).toBe('00000000-0000-4000-8000-000000000000');
+  });
+
+  test('keeps the namespace and uid a claim has, and applies the schema defaults', () => {
+    const out = renderClaim(claim({ name: 'payments', namespace: 'team-a', uid: 'u-1' }), { composition: composition([]) });
+    expect(out.xr.metadata).toEqual({ name: 'payments', namespace: 'team-a', uid: 'u-1' });
+    expect(Object.keys(out.xr.spec as Obj)).toContain('parameters');
+    expect(Object.keys((out.xr.spec as { parameters: Obj }).parameters).length).toBeGreaterThan(1);
+  });
+
+  test('an invalid claim is not rendered', () => {
+    const bad = claim();
+    (bad.spec.parameters as Obj).environment = 'qa';
+    const out = renderClaim(bad, { composition: composition([]) });
+    expect(out.findings.length).toBeGreaterThan(0);
+    expect([out.resources, out.warnings, out.composite]).toEqual([[], [], {}]);
+    expect((out.xr.metadata as Obj).uid).toBe('00000000-0000-4000-8000-000000000000');
+  });
+
+  test('the shipped Composition is read once', () => {
+    const c = loadComposition();
+    expect(c.kind).toBe('Composition');
+    expect((c.metadata as Obj).name).toBe('paymentplatforms-aws.platform.payments.io');
+    expect(loadComposition()).toBe(c);
+  });
+});
+
+describe('fakeAtProvider and observe', () => {
+  const r = (kind: string, apiVersion = 'ec2.aws.m.upbound.io/v1beta1', metadata: Obj = {}) => ({ apiVersion, kind, metadata });
+
+  test.each<[string, Obj, Obj]>([
+    ['VPC', r('VPC'), { id: 'vpc-main', arn: 'arn:aws:ec2:us-east-1:123456789012:vpc/vpc-main', ownerId: '123456789012' }],
+    ['Bucket', r('Bucket', 's3.aws.m.upbound.io/v1beta1'), { id: 'bucket-main', arn: 'arn:aws:s3:::bucket-main' }],
+    [
+      'LB',
+      r('LB', 'elbv2.aws.m.upbound.io/v1beta1'),
+      {
+        id: 'lb-main',
+        arn: 'arn:aws:elbv2:us-east-1:123456789012:lb/lb-main',
+        dnsName: 'lb-main.us-east-1.elb.amazonaws.com',
+        arnSuffix: 'app/lb-main/0123456789abcdef',
+      },
+    ],
+    [
+      'LBTargetGroup',
+      r('LBTargetGroup', 'elbv2.aws.m.upbound.io/v1beta1'),
+      {
+        id: 'lbtargetgroup-main',
+        arn: 'arn:aws:elbv2:us-east-1:123456789012:lbtargetgroup/lbtargetgroup-main',
+        arnSuffix: 'targetgroup/lbtargetgroup-main/fedcba9876543210',
+      },
+    ],
+    [
+      'Cluster',
+      r('Cluster', 'rds.aws.m.upbound.io/v1beta1', { annotations: { 'crossplane.io/external-name': 'pay-db' } }),
+      {
+        id: 'pay-db',
+        arn: 'arn:aws:rds:us-east-1:123456789012:cluster/pay-db',
+        endpoint: 'pay-db.cluster-abc.us-east-1.rds.amazonaws.com',
+        readerEndpoint: 'pay-db.cluster-ro-abc.us-east-1.rds.amazonaws.com',
+        port: 3306,
+        masterUserSecret: [
+          { secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!cluster-pay-db', secretStatus: 'active' },
+        ],
+      },
+    ],
+    ['Key', r('Key', 'kms.aws.m.upbound.io/v1beta1'), { id: 'key-main', arn: 'arn:aws:kms:us-east-1:123456789012:key/key-main' }],
+  ])('%s', (_kind, resource, expected) => {
+    expect(fakeAtProvider(resource, 'main')).toEqual(expected);
+    expect(FAKE_ACCOUNT).toBe('123456789012');
+  });
+
+  test('a resource without metadata gets an id from its kind', () => {
+    expect(fakeAtProvider({ apiVersion: 'sns.aws.m.upbound.io/v1beta1', kind: 'Topic' }, 'alarms')).toEqual({
+      id: 'topic-alarms',
+      arn: 'arn:aws:sns:us-east-1:123456789012:topic/topic-alarms',
+    });
+  });
+
+  test('observe names resources from generateName, reports them Ready and Synced, copies them', () => {
+    const resource = { apiVersion: 'ec2.aws.m.upbound.io/v1beta1', kind: 'VPC', metadata: { generateName: 'pay-' } };
+    const named = { apiVersion: 'ec2.aws.m.upbound.io/v1beta1', kind: 'VPC', metadata: { name: 'given' } };
+    const out = observe([
+      { name: 'vpc', resource, ready: false },
+      { name: 'other', resource: named, ready: false },
+    ]);
+    expect(out.vpc).toEqual({
+      apiVersion: 'ec2.aws.m.upbound.io/v1beta1',
+      kind: 'VPC',
+      metadata: { generateName: 'pay-', name: 'pay-vpc' },
+      status: {
+        atProvider: { id: 'vpc-vpc', arn: 'arn:aws:ec2:us-east-1:123456789012:vpc/vpc-vpc', ownerId: '123456789012' },
+        conditions: [
+          { type: 'Ready', status: 'True' },
+          { type: 'Synced', status: 'True' },
+        ],
+      },
+    });
+    expect((out.other.metadata as Obj).name).toBe('given');
+    expect(resource).toEqual({ apiVersion: 'ec2.aws.m.upbound.io/v1beta1', kind: 'VPC', metadata: { generateName: 'pay-' } });
+  });
+});
+
+describe('renderSteadyState', () => {
+  test('status flows from the observed resources to the composite until nothing changes', () => {
+    const c = composition([
+      { type: 'ToCompositeFieldPath', fromFieldPath: 'status.atProvider.arn', toFieldPath: 'status.vpcArn' },
+    ]);
+    const input = claim();
+    const out = renderSteadyState(input, { composition: c });
+    expect(out.status).toEqual({ vpcArn: 'arn:aws:ec2:us-east-1:123456789012:vpc/vpc-vpc' });
+    expect((out.xr.status as Obj).vpcArn).toBe('arn:aws:ec2:us-east-1:123456789012:vpc/vpc-vpc');
+    expect(out.first.composite.status).toBeUndefined();
+    expect(out.final.resources.map((r) => [r.name, r.ready])).toEqual([['vpc', true]]);
+    expect([...out.byName.keys()]).toEqual(['vpc']);
+    expect(Object.keys(out.observed)).toEqual(['vpc']);
+    expect(input).toEqual(claim());
+  });
+
+  test('an invalid claim is an error naming the findings', () => {
+    const bad = claim();
+    (bad.spec.parameters as Obj).environment = 'qa';
+    expect(() => renderSteadyState(bad, { composition: composition([]) })).toThrow(/^invalid claim: .*environment/);
+  });
+});
