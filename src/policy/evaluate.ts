@@ -9,14 +9,12 @@ import { CONTROLS } from './controls.js';
 import type { Control, ControlResult, Obj, PolicyResource } from './types.js';
 
 function lookup(resource: Obj, field: string): unknown {
-  try {
-    return getField(resource, field);
-  } catch (e) {
-    if (!(e instanceof FieldPathNotFound)) throw e;
-  }
-  if (field.startsWith('spec.forProvider.')) {
+  const paths = field.startsWith('spec.forProvider.')
+    ? [field, `status.atProvider.${field.slice('spec.forProvider.'.length)}`]
+    : [field];
+  for (const path of paths) {
     try {
-      return getField(resource, `status.atProvider.${field.slice('spec.forProvider.'.length)}`);
+      return getField(resource, path);
     } catch (e) {
       if (!(e instanceof FieldPathNotFound)) throw e;
     }

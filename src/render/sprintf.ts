@@ -17,7 +17,7 @@ export function goSprintf(format: string, args: readonly unknown[]): string {
         if (verb === 'v' && (typeof v === 'number' || typeof v === 'boolean')) return String(v);
         throw new Error(`format '${format}': %${verb} of a ${v === null ? 'null' : typeof v} is not supported offline`);
       case 'd':
-        if (typeof v === 'number' && Number.isInteger(v)) return String(v);
+        if (Number.isInteger(v)) return String(v);
         throw new Error(`format '${format}': %d of ${JSON.stringify(v)} is not supported offline`);
       default:
         throw new Error(`format '${format}': verb %${verb} is not supported by the offline renderer`);

@@ -613,6 +613,12 @@ describe('evaluateControls', () => {
     expect(results.map((r) => [r.actual, r.pass])).toEqual([[undefined, false]]);
   });
 
+  test('fields outside spec.forProvider have no status.atProvider fallback, however short', () => {
+    const c = custom({ field: 'metadata.labels', test: (v) => v === undefined });
+    const results = evaluateControls([bucket('b', {}, { atProvider: { x: 1 } })], 'production', [c]);
+    expect(results.map((r) => [r.actual, r.pass])).toEqual([[undefined, true]]);
+  });
+
   test('a missing resource fails the control unless mustExist is false; environments say what is required', () => {
     expect(evaluateControls([], 'production', [custom({})])).toEqual([
       {
@@ -672,7 +678,7 @@ describe('report', () => {
     id,
     title: `title of ${id}`,
     pci: ['1.2.3', '4.5'],
-    securityHub: ['S3.1'],
+    securityHub: ['S3.1', 'S3.8'],
     checkov: ['CKV_AWS_1', 'CKV_AWS_2'],
     kind: 'Bucket',
     ...(resources ? { resources } : {}),
@@ -699,8 +705,8 @@ describe('report', () => {
     expect(table.split('\n')).toEqual([
       '| Control | PCI DSS v4.0.1 | Security Hub | checkov | Resource | Field | Expected | Required in |',
       '| --- | --- | --- | --- | --- | --- | --- | --- |',
-      '| `A` title of A | 1.2.3, 4.5 | S3.1 | CKV_AWS_1, CKV_AWS_2 | Bucket | `spec.forProvider.x` | a \\| b | all |',
-      '| `B` title of B | 1.2.3, 4.5 | S3.1 | CKV_AWS_1, CKV_AWS_2 | Bucket `bucket-.*` | `spec.forProvider.x` | a \\| b | staging, production |',
+      '| `A` title of A | 1.2.3, 4.5 | S3.1, S3.8 | CKV_AWS_1, CKV_AWS_2 | Bucket | `spec.forProvider.x` | a \\| b | all |',
+      '| `B` title of B | 1.2.3, 4.5 | S3.1, S3.8 | CKV_AWS_1, CKV_AWS_2 | Bucket `bucket-.*` | `spec.forProvider.x` | a \\| b | staging, production |',
     ]);
     expect(complianceTable().split('\n')).toHaveLength(CONTROLS.length + 2);
   });

@@ -92,14 +92,12 @@ describe('setField', () => {
     });
   });
 
-  test('replaces a scalar or null on the way by a container, keeps existing containers', () => {
-    const o: Record<string, unknown> = { a: 'scalar', b: null, c: { keep: 1 }, d: [null, 'x'], e: [{ keep: 2 }] };
-    setField(o, 'a.x', 1);
-    setField(o, 'b[0]', 'y');
+  test('keeps the objects and arrays already on the way', () => {
+    const o: Record<string, unknown> = { c: { keep: 1 }, d: [{ keep: 3 }, 'x'], e: [[1]] };
     setField(o, 'c.add', 2);
     setField(o, 'd[0].z', 3);
-    setField(o, 'e[0].add', 4);
-    expect(o).toEqual({ a: { x: 1 }, b: ['y'], c: { keep: 1, add: 2 }, d: [{ z: 3 }, 'x'], e: [{ keep: 2, add: 4 }] });
+    setField(o, 'e[0][2]', 4);
+    expect(o).toEqual({ c: { keep: 1, add: 2 }, d: [{ keep: 3, z: 3 }, 'x'], e: [[1, null, 4]] });
   });
 
   test('replaces the value at the end of the path unless merging', () => {
@@ -155,6 +153,10 @@ describe('mergeObjects (mergo, KeepMapValues)', () => {
     out.added.deep = 'changed';
     out.empty.deep = 'changed';
     expect(source).toEqual({ added: { deep: 'v' }, empty: { deep: 'w' } });
+  });
+
+  test('a null source leaves the target as it is (mergo merges nothing)', () => {
+    expect(mergeObjects({ a: '1' }, null)).toEqual({ a: '1' });
   });
 
   test('the target object is not modified', () => {

@@ -159,6 +159,7 @@ describe('convert', () => {
     ['int64', 'a42'],
     ['int64', ''],
     ['int64', null],
+    ['int64', [5]],
     ['float64', ''],
     ['float64', '   '],
     ['float64', 'abc'],
