@@ -345,32 +345,41 @@ start_functions() { # start_functions DIR: writes DIR/functions (NAME ENDPOINT p
 # start_crossplane DIR: the real Crossplane core as a local process; waits for /readyz, then
 # registers its nousages webhook.
 start_crossplane() {
-  local dir="$1" core kubectl wh_port met_port hp_port deadline a
+  local dir="$1" core kubectl wh_port met_port hp_port deadline a attempt exited
   local -a args
   core="$("$TOOLS" bin crossplane-core)"
   kubectl="$("$TOOLS" bin kubectl)"
   mkdir -p "${dir}/xpkg-cache"
   "$kubectl" --kubeconfig "${dir}/kubeconfig" create namespace crossplane-system >/dev/null
-  read -r wh_port met_port hp_port <<<"$(free_ports 3)"
-  {
-    printf '%s\n' core start --namespace=crossplane-system --package-runtime=External \
-      "--xpkg-cache-dir=${dir}/xpkg-cache" "--tls-client-certs-dir=${dir}/xp-pki" \
-      "--tls-server-certs-dir=${dir}/xp-pki" "--webhook-port=${wh_port}" "--metrics-port=${met_port}" \
-      "--health-probe-port=${hp_port}" --enable-usages --enable-webhooks
-    for a in ${PP_XP_ARGS:-}; do echo "$a"; done
-  } >"${dir}/crossplane.args"
-  mapfile -t args <"${dir}/crossplane.args"
-  KUBECONFIG="${dir}/kubeconfig" "$core" "${args[@]}" </dev/null >>"${dir}/logs/crossplane.log" 2>&1 &
-  set_pid "$dir" crossplane "$!"
-  wait_exec "$!" "$core"
-  deadline=$((SECONDS + TIMEOUT))
-  until curl -fsS "http://127.0.0.1:${hp_port}/readyz" >/dev/null 2>&1; do
-    if ! alive "$(pid_of "$dir" crossplane)" "$dir"; then
-      tail -n 25 "${dir}/logs/crossplane.log" >&2
-      die "crossplane exited during startup (logs in ${dir}/logs)"
-    fi
-    (( SECONDS < deadline )) || die "crossplane not ready after ${TIMEOUT} s (logs in ${dir}/logs)"
-    sleep 0.5
+  # Ports free when chosen can be taken before Crossplane binds them (another control plane on a
+  # busy machine): a Crossplane that exits during startup gets other ports, 5 times.
+  for attempt in 1 2 3 4 5; do
+    read -r wh_port met_port hp_port <<<"$(free_ports 3)"
+    {
+      printf '%s\n' core start --namespace=crossplane-system --package-runtime=External \
+        "--xpkg-cache-dir=${dir}/xpkg-cache" "--tls-client-certs-dir=${dir}/xp-pki" \
+        "--tls-server-certs-dir=${dir}/xp-pki" "--webhook-port=${wh_port}" "--metrics-port=${met_port}" \
+        "--health-probe-port=${hp_port}" --enable-usages --enable-webhooks
+      for a in ${PP_XP_ARGS:-}; do echo "$a"; done
+    } >"${dir}/crossplane.args"
+    mapfile -t args <"${dir}/crossplane.args"
+    KUBECONFIG="${dir}/kubeconfig" "$core" "${args[@]}" </dev/null >>"${dir}/logs/crossplane.log" 2>&1 &
+    set_pid "$dir" crossplane "$!"
+    wait_exec "$!" "$core"
+    deadline=$((SECONDS + TIMEOUT))
+    exited=0
+    until curl -fsS "http://127.0.0.1:${hp_port}/readyz" >/dev/null 2>&1; do
+      if ! alive "$(pid_of "$dir" crossplane)" "$dir"; then
+        exited=1
+        break
+      fi
+      (( SECONDS < deadline )) || die "crossplane not ready after ${TIMEOUT} s (logs in ${dir}/logs)"
+      sleep 0.5
+    done
+    (( exited == 0 )) && break
+    tail -n 25 "${dir}/logs/crossplane.log" >&2
+    (( attempt < 5 )) || die "crossplane exited during startup (logs in ${dir}/logs)"
+    log "crossplane exited during startup (attempt ${attempt}), trying other ports"
   done
   # Crossplane's nousages webhook, by URL (a cluster install points it at a Service). Without it
   # Usages protect nothing: the deletion of a used resource would just go through.
