@@ -115,6 +115,7 @@ test.each(cases)('with default flags, %s (%s layout) becomes Ready; the figures 
   const largestXr = Math.max(resourceRefs(root).length, ...internal.map((x) => resourceRefs(x).length));
   rows.push({ ...f, file, layout, managed, xrs: 1 + internal.length, largestXr });
   console.log(JSON.stringify({ file, layout, managed, xrs: 1 + internal.length, largestXr, ...f }));
+  if (f.readySeconds === undefined) console.log(`not ready in ${ns}:\n${cp.notReady(ns)}`);
   expect(f.readySeconds).toBeDefined();
   expect(managed).toBeGreaterThan(75);
 });

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import yaml from 'js-yaml';
 import { isObj, type Obj } from '../../src/apis/obj.js';
-import { CHART_NAME } from '../../src/apis/constants.js';
+import { CHART_NAME, NESTED_CATEGORIES } from '../../src/apis/constants.js';
 import { installChartOffline } from '../reconcile/packages.js';
 import { ROOT } from '../helpers.js';
 import { waitFor } from './operator-harness.js';
@@ -169,6 +169,36 @@ export class CrossplaneCluster {
       'json',
     ];
     return (JSON.parse(this.kubectlOk(args)) as { items: Obj[] }).items;
+  }
+
+  /**
+   * What keeps a namespace's platforms from Ready, for a timeout's message: every XR and managed
+   * resource whose Synced or Ready is not True, with the condition's reason and message, and the
+   * stand-in provider's last errors.
+   */
+  notReady(namespace: string): string {
+    const lines: string[] = [];
+    for (const resource of ['composite', ...NESTED_CATEGORIES, 'managed']) {
+      const r = this.kubectl(['get', resource, '-n', namespace, '-o', 'json']);
+      if (r.code !== 0) {
+        lines.push(`kubectl get ${resource}: ${r.stderr.trim()}`);
+        continue;
+      }
+      for (const o of (JSON.parse(r.stdout) as { items: Obj[] }).items) {
+        const bad = ['Synced', 'Ready']
+          .map((t) => conditionOf(o, t) ?? { type: t, status: 'Unknown', reason: 'no condition' })
+          .filter((c) => c.status !== 'True');
+        if (bad.length > 0)
+          lines.push(
+            `${String(o.kind)}/${String((o.metadata as Obj).name)}: ${bad
+              .map((c) => `${String(c.type)}=${String(c.status)} ${String(c.reason ?? '')} ${String(c.message ?? '')}`.trim())
+              .join('; ')}`,
+          );
+      }
+    }
+    const errors = this.standIns.flatMap((s) => s.events('error')).slice(-5);
+    for (const e of errors) lines.push(`stand-in error: ${JSON.stringify(e)}`);
+    return lines.length > 0 ? lines.join('\n') : 'every XR and managed resource is Synced and Ready';
   }
 
   helm(args: string[]): string {

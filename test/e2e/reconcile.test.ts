@@ -202,6 +202,8 @@ describe('composition: the platforms reach Synced and Ready', () => {
       await until(`${c.file} Synced and Ready`, 600_000, () => {
         const xr = xrOf(c);
         return isTrue(xr, 'Synced') && isTrue(xr, 'Ready');
+      }).catch((err: unknown) => {
+        throw new Error(`${String(err)}\nnot ready in ${c.namespace}:\n${cp.notReady(c.namespace)}`, { cause: err });
       });
       const refs = resourceRefs(xrOf(c)!);
       console.log(`${c.file}: Ready after ${Math.round((Date.now() - started) / 1000)} s, ${refs.length} composed resources`);

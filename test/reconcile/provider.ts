@@ -112,6 +112,99 @@ function stripReferences(forProvider: Obj): Obj {
   return Object.fromEntries(Object.entries(forProvider).filter(([k]) => !/(Ref|Refs|Selector)$/.test(k)));
 }
 
+/**
+ * Resolves the `*Selector`s of a `spec.forProvider` as crossplane-runtime's reference resolver
+ * does, against `candidates` (the managed resources of the namespace): those with the selector's
+ * labels and, with `matchControllerRef`, the controller `controllerUid`, sorted by name. A `*Refs`
+ * field in `schema` (the kind's forProvider schema) makes the selector multi-valued. Returns the
+ * whole new `forProvider` when a reference or value changed, undefined when everything is
+ * resolved already, or the reason (a string) when a selector matches nothing or a matched
+ * resource has no value yet. Unlike the real resolver it does not restrict matches to the
+ * referenced kind: the Composition's role labels are unique per kind.
+ */
+export function resolveSelectors(
+  forProvider: Obj,
+  schema: Obj,
+  candidates: readonly Obj[],
+  controllerUid: unknown,
+): Obj | string | undefined {
+  let changed = false;
+  const walk = (value: Obj, sch: Obj, path: string): Obj | string => {
+    const out: Obj = { ...value };
+    const props = (sch.properties ?? {}) as Obj;
+    // The fields a selector resolves into: written below, never copied back from `value`.
+    const resolvedInto = new Set<string>();
+    for (const k of Object.keys(value))
+      if (k.endsWith('Selector')) {
+        const base = k.slice(0, -'Selector'.length);
+        for (const f of [base, `${base}s`, `${base}Ref`, `${base}Refs`]) resolvedInto.add(f);
+      }
+    for (const [k, v] of Object.entries(value)) {
+      if (resolvedInto.has(k)) continue;
+      if (k.endsWith('Selector') && isObj(v)) {
+        const base = k.slice(0, -'Selector'.length);
+        const multi = `${base}Refs` in props;
+        const labels = (v.matchLabels ?? {}) as Record<string, string>;
+        const matches = candidates
+          .filter((o) => {
+            const om = o.metadata as Obj;
+            const ol = (om.labels ?? {}) as Record<string, string>;
+            if (!Object.entries(labels).every(([lk, lv]) => ol[lk] === lv)) return false;
+            if (v.matchControllerRef !== true) return true;
+            return (
+              (om.ownerReferences as Obj[] | undefined)?.some((r) => r.controller === true && r.uid === controllerUid) ?? false
+            );
+          })
+          .sort((a, b) => String((a.metadata as Obj).name).localeCompare(String((b.metadata as Obj).name)));
+        // As upjet's extractors: the external name (known before creation when the Composition
+        // sets it, as for buckets), or for an ARN field the observed ARN (known once created).
+        const valueOf = (o: Obj): string | undefined => {
+          const arn = ((o.status as Obj | undefined)?.atProvider as Obj | undefined)?.arn;
+          if (/Arns?$/.test(multi ? `${base}s` : base)) return typeof arn === 'string' ? arn : undefined;
+          return (((o.metadata as Obj).annotations ?? {}) as Record<string, string>)[ANNOTATION_EXTERNAL_NAME];
+        };
+        const chosen = multi ? matches : matches.slice(0, 1);
+        if (chosen.length === 0) return `${path}.${k}: no resources matched the selector ${JSON.stringify(labels)}`;
+        const values = chosen.map(valueOf);
+        if (values.some((x) => x === undefined))
+          return `${path}.${base}: referenced field was empty (referenced resource may not yet be ready)`;
+        const refName = multi ? `${base}Refs` : `${base}Ref`;
+        const valueKey = multi ? (`${base}s` in props ? `${base}s` : base) : base;
+        const refs = chosen.map((o) => ({ name: String((o.metadata as Obj).name) }));
+        const want = multi ? values : values[0];
+        out[refName] = multi ? refs : refs[0];
+        out[valueKey] = want;
+        if (
+          JSON.stringify(value[refName]) !== JSON.stringify(out[refName]) ||
+          JSON.stringify(value[valueKey]) !== JSON.stringify(want)
+        )
+          changed = true;
+      } else if (Array.isArray(v)) {
+        const itemSchema = ((props[k] as Obj | undefined)?.items ?? {}) as Obj;
+        const items: unknown[] = [];
+        for (const [i, item] of v.entries()) {
+          if (!isObj(item)) {
+            items.push(item);
+            continue;
+          }
+          const r = walk(item, itemSchema, `${path}.${k}[${i}]`);
+          if (typeof r === 'string') return r;
+          items.push(r);
+        }
+        out[k] = items;
+      } else if (isObj(v)) {
+        const r = walk(v, (props[k] ?? {}) as Obj, `${path}.${k}`);
+        if (typeof r === 'string') return r;
+        out[k] = r;
+      }
+    }
+    return out;
+  };
+  const result = walk(forProvider, schema, 'spec.forProvider');
+  if (typeof result === 'string') return result;
+  return changed ? result : undefined;
+}
+
 export class StandInProvider {
   private readonly createMs: number;
   private readonly concurrency: number;
@@ -321,7 +414,15 @@ export class StandInProvider {
       return;
     }
     if (resolved) {
-      update(await this.patch(kind, obj, { spec: { forProvider: resolved } }));
+      const patched = await this.patch(kind, obj, { spec: { forProvider: resolved } });
+      if ((patched.metadata as Obj).resourceVersion === md.resourceVersion) {
+        // A resolution that changes nothing would spin: make it visible and back off.
+        this.log({ ts, event: 'error', ...who, error: 'reference resolution wrote no change' });
+        this.latest.set(key, { kind, obj: patched });
+        setTimeout(() => this.enqueue(key), 1000);
+        return;
+      }
+      update(patched);
       return;
     }
     if (!annotations[ANNOTATION_CREATE_SUCCEEDED]) {
@@ -368,83 +469,14 @@ export class StandInProvider {
   }
 
   /**
-   * Resolves the selectors of `spec.forProvider`: a merge patch of `spec.forProvider` when a
-   * reference or value is new, undefined when everything is resolved already, or the reason
-   * (a string) when a selector matches no created resource yet.
+   * Resolves the selectors of `spec.forProvider` against the latest objects of the resource's
+   * namespace (see resolveSelectors).
    */
   private resolveReferences(kind: Kind, obj: Obj): Obj | string | undefined {
     const forProvider = isObj((obj.spec as Obj | undefined)?.forProvider) ? ((obj.spec as Obj).forProvider as Obj) : {};
-    const schema = this.schemas.get(`${kind.kind}.${kind.group}`) ?? {};
     const md = obj.metadata as Obj;
     const controller = (md.ownerReferences as Obj[] | undefined)?.find((o) => o.controller === true)?.uid;
     const candidates = [...this.latest.values()].map((e) => e.obj).filter((o) => (o.metadata as Obj).namespace === md.namespace);
-    let changed = false;
-    const walk = (value: Obj, sch: Obj, path: string): Obj | string => {
-      const out: Obj = { ...value };
-      const props = (sch.properties ?? {}) as Obj;
-      for (const [k, v] of Object.entries(value)) {
-        if (k.endsWith('Selector') && isObj(v)) {
-          const base = k.slice(0, -'Selector'.length);
-          const multi = `${base}Refs` in props;
-          const labels = (v.matchLabels ?? {}) as Record<string, string>;
-          const matches = candidates
-            .filter((o) => {
-              const om = o.metadata as Obj;
-              const ol = (om.labels ?? {}) as Record<string, string>;
-              if (!Object.entries(labels).every(([lk, lv]) => ol[lk] === lv)) return false;
-              if (v.matchControllerRef !== true) return true;
-              return (
-                (om.ownerReferences as Obj[] | undefined)?.some((r) => r.controller === true && r.uid === controller) ?? false
-              );
-            })
-            .sort((a, b) => String((a.metadata as Obj).name).localeCompare(String((b.metadata as Obj).name)));
-          // As upjet's extractors: the external name (known before creation when the Composition
-          // sets it, as for buckets), or for an ARN field the observed ARN (known once created).
-          const valueOf = (o: Obj): string | undefined => {
-            const arn = ((o.status as Obj | undefined)?.atProvider as Obj | undefined)?.arn;
-            if (/Arns?$/.test(multi ? `${base}s` : base)) return typeof arn === 'string' ? arn : undefined;
-            return (((o.metadata as Obj).annotations ?? {}) as Record<string, string>)[ANNOTATION_EXTERNAL_NAME];
-          };
-          const chosen = multi ? matches : matches.slice(0, 1);
-          if (chosen.length === 0) return `${path}.${k}: no resources matched the selector ${JSON.stringify(labels)}`;
-          const values = chosen.map(valueOf);
-          if (values.some((x) => x === undefined))
-            return `${path}.${base}: referenced field was empty (referenced resource may not yet be ready)`;
-          const refName = multi ? `${base}Refs` : `${base}Ref`;
-          const valueKey = multi ? (`${base}s` in props ? `${base}s` : base) : base;
-          const refs = chosen.map((o) => ({ name: String((o.metadata as Obj).name) }));
-          const want = multi ? values : values[0];
-          if (
-            JSON.stringify(out[refName]) !== JSON.stringify(multi ? refs : refs[0]) ||
-            JSON.stringify(out[valueKey]) !== JSON.stringify(want)
-          ) {
-            out[refName] = multi ? refs : refs[0];
-            out[valueKey] = want;
-            changed = true;
-          }
-        } else if (Array.isArray(v)) {
-          const itemSchema = ((props[k] as Obj | undefined)?.items ?? {}) as Obj;
-          const items: unknown[] = [];
-          for (const [i, item] of v.entries()) {
-            if (!isObj(item)) {
-              items.push(item);
-              continue;
-            }
-            const r = walk(item, itemSchema, `${path}.${k}[${i}]`);
-            if (typeof r === 'string') return r;
-            items.push(r);
-          }
-          out[k] = items;
-        } else if (isObj(v) && !k.endsWith('Ref') && !k.endsWith('Refs')) {
-          const r = walk(v, (props[k] ?? {}) as Obj, `${path}.${k}`);
-          if (typeof r === 'string') return r;
-          out[k] = r;
-        }
-      }
-      return out;
-    };
-    const result = walk(forProvider, schema, 'spec.forProvider');
-    if (typeof result === 'string') return result;
-    return changed ? result : undefined;
+    return resolveSelectors(forProvider, this.schemas.get(`${kind.kind}.${kind.group}`) ?? {}, candidates, controller);
   }
 }
