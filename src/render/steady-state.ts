@@ -10,13 +10,26 @@ import { jsonClone } from '../paths.js';
 import { renderClaim } from './claim.js';
 import type { ComposedOutput } from './render.js';
 import { type Obj } from '../apis/obj.js';
+import { DEFAULTS } from '../apis/payment-platform.js';
+
+/** The region AWS would report a managed resource in: its `spec.forProvider.region`. */
+export function regionOf(r: Obj): string {
+  const region = ((r.spec as Obj | undefined)?.forProvider as Obj | undefined)?.region;
+  return typeof region === 'string' && region !== '' ? region : DEFAULTS.region;
+}
+
+/** A placeholder ARN for a managed resource: its service, its region, the simulated account. */
+export function fakeArn(r: Obj, id: string): string {
+  return `arn:aws:${String(r.apiVersion).split('.')[0]}:${regionOf(r)}:${FAKE_ACCOUNT}:${String(r.kind).toLowerCase()}/${id}`;
+}
 
 export function fakeAtProvider(r: Obj, compositionName: string): Obj {
   const kind = String(r.kind);
   const md = (r.metadata ?? {}) as Obj;
   const external = ((md.annotations ?? {}) as Record<string, string>)['crossplane.io/external-name'];
   const id = external ?? `${kind.toLowerCase()}-${compositionName}`;
-  const arn = `arn:aws:${String(r.apiVersion).split('.')[0]}:us-east-1:${FAKE_ACCOUNT}:${kind.toLowerCase()}/${id}`;
+  const region = regionOf(r);
+  const arn = fakeArn(r, id);
   const base: Obj = { id, arn };
   switch (kind) {
     case 'VPC':
@@ -24,17 +37,17 @@ export function fakeAtProvider(r: Obj, compositionName: string): Obj {
     case 'Bucket':
       return { id, arn: `arn:aws:s3:::${id}` };
     case 'LB':
-      return { ...base, dnsName: `${id}.us-east-1.elb.amazonaws.com`, arnSuffix: `app/${id}/0123456789abcdef` };
+      return { ...base, dnsName: `${id}.${region}.elb.amazonaws.com`, arnSuffix: `app/${id}/0123456789abcdef` };
     case 'LBTargetGroup':
       return { ...base, arnSuffix: `targetgroup/${id}/fedcba9876543210` };
     case 'Cluster':
       return {
         ...base,
-        endpoint: `${id}.cluster-abc.us-east-1.rds.amazonaws.com`,
-        readerEndpoint: `${id}.cluster-ro-abc.us-east-1.rds.amazonaws.com`,
+        endpoint: `${id}.cluster-abc.${region}.rds.amazonaws.com`,
+        readerEndpoint: `${id}.cluster-ro-abc.${region}.rds.amazonaws.com`,
         port: 3306,
         masterUserSecret: [
-          { secretArn: `arn:aws:secretsmanager:us-east-1:${FAKE_ACCOUNT}:secret:rds!cluster-${id}`, secretStatus: 'active' },
+          { secretArn: `arn:aws:secretsmanager:${region}:${FAKE_ACCOUNT}:secret:rds!cluster-${id}`, secretStatus: 'active' },
         ],
       };
     default:

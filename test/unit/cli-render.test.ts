@@ -197,10 +197,9 @@ describe('render -f examples/claims/production.yaml: what the production example
     expect(items.map(nameOf).filter((n) => n.startsWith('db-instance-'))).toEqual(['db-instance-1', 'db-instance-2']);
   });
 
-  // Known defect: src/render/steady-state.ts (fakeAtProvider) writes every simulated ARN and endpoint
-  // in us-east-1, whatever the claim's region; a CloudWatch alarm in eu-west-1 can only notify an SNS
-  // topic in eu-west-1. test.failing keeps the suite green until the simulation is fixed, then fails.
-  test.failing('simulated outputs are in the claim region (eu-west-1)', async () => {
+  // A CloudWatch alarm in eu-west-1 can only notify an SNS topic in eu-west-1: the simulation
+  // reports each resource in its own forProvider.region.
+  test('simulated outputs are in the claim region (eu-west-1)', async () => {
     const items = await renderJson(file, '--steady-state');
     expect(forProvider(items, 'alarm-db-cpu').alarmActions).toEqual([
       expect.stringMatching(/^arn:aws:sns:eu-west-1:123456789012:/),

@@ -4,7 +4,7 @@
  * reconcile loop, on small hand-written Compositions (the shipped one only where named).
  */
 import { loadComposition, PLACEHOLDER_UID, renderClaim } from '../../src/render/claim.js';
-import { FAKE_ACCOUNT, fakeAtProvider, observe, renderSteadyState } from '../../src/render/steady-state.js';
+import { FAKE_ACCOUNT, fakeArn, fakeAtProvider, observe, renderSteadyState } from '../../src/render/steady-state.js';
 
 type Obj = Record<string, unknown>;
 
@@ -115,6 +115,28 @@ describe('fakeAtProvider and observe', () => {
   ])('%s', (_kind, resource, expected) => {
     expect(fakeAtProvider(resource, 'main')).toEqual(expected);
     expect(FAKE_ACCOUNT).toBe('123456789012');
+  });
+
+  test('ARNs and endpoints are in the resource region (forProvider.region)', () => {
+    const cluster = {
+      apiVersion: 'rds.aws.m.upbound.io/v1beta1',
+      kind: 'Cluster',
+      spec: { forProvider: { region: 'eu-west-1' } },
+    };
+    expect(fakeAtProvider(cluster, 'db')).toMatchObject({
+      arn: 'arn:aws:rds:eu-west-1:123456789012:cluster/cluster-db',
+      endpoint: 'cluster-db.cluster-abc.eu-west-1.rds.amazonaws.com',
+      readerEndpoint: 'cluster-db.cluster-ro-abc.eu-west-1.rds.amazonaws.com',
+      masterUserSecret: [{ secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:rds!cluster-cluster-db' }],
+    });
+    const lb = { apiVersion: 'elbv2.aws.m.upbound.io/v1beta1', kind: 'LB', spec: { forProvider: { region: 'ap-south-1' } } };
+    expect(fakeAtProvider(lb, 'alb')).toMatchObject({
+      arn: 'arn:aws:elbv2:ap-south-1:123456789012:lb/lb-alb',
+      dnsName: 'lb-alb.ap-south-1.elb.amazonaws.com',
+    });
+    expect(
+      fakeArn({ apiVersion: 'sns.aws.m.upbound.io/v1beta1', kind: 'Topic', spec: { forProvider: { region: '' } } }, 't'),
+    ).toBe('arn:aws:sns:us-east-1:123456789012:topic/t');
   });
 
   test('a resource without metadata gets an id from its kind', () => {

@@ -7,7 +7,7 @@
  */
 import { API_GROUP_VERSION, KIND } from '../../apis/constants.js';
 import { pluralOf } from '../../chart/kinds.js';
-import { renderSteadyState } from '../../render/steady-state.js';
+import { fakeArn, renderSteadyState } from '../../render/steady-state.js';
 import type { Obj } from '../kube/objects.js';
 
 const PLACEHOLDER_NAME = 'zzplaceholderzz';
@@ -55,10 +55,7 @@ export function liveTemplate(claim: Obj): LiveTemplate {
 function readyStatus(resource: Obj, seq: number): Obj {
   const id = `${String(resource.kind).toLowerCase()}-${seq.toString(16).padStart(8, '0')}`;
   return {
-    atProvider: {
-      id,
-      arn: `arn:aws:${String(resource.apiVersion).split('.')[0]}:us-east-1:123456789012:${String(resource.kind).toLowerCase()}/${id}`,
-    },
+    atProvider: { id, arn: fakeArn(resource, id) },
     conditions: [
       { type: 'Ready', status: 'True', reason: 'Available', lastTransitionTime: '2026-01-01T00:00:00Z' },
       { type: 'Synced', status: 'True', reason: 'ReconcileSuccess', lastTransitionTime: '2026-01-01T00:00:00Z' },
