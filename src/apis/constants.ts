@@ -7,6 +7,8 @@
  * end-to-end tests run exactly the function builds the chart installs; see hack/PROBE.md.
  */
 
+import { dependencyObjectName } from './xpkg.js';
+
 /** The API group of the PaymentPlatform API. Stable: changing it is a breaking change. */
 export const API_GROUP = 'platform.payments.io';
 /** The served and referenceable version of the API. */
@@ -54,7 +56,7 @@ export const LABEL_COMPOSITE = 'crossplane.io/composite';
 
 /** Crossplane and function packages the chart installs, pinned. */
 export interface PinnedPackage {
-  /** Name of the Function/Provider object and of the step that uses it. */
+  /** The package's repository name; also the name of the binary built from `goModule`. */
   readonly name: string;
   /** OCI package reference without the tag. */
   readonly package: string;
@@ -84,6 +86,13 @@ export const FUNCTIONS = {
     goModule: 'github.com/crossplane/function-auto-ready',
   },
 } as const satisfies Record<string, PinnedPackage>;
+
+/**
+ * The name of a Function object, which the Composition's `functionRef` names: the name Crossplane's
+ * package manager gives the package when it installs it as a dependency of the Configuration
+ * package (`crossplane-contrib-function-patch-and-transform`); the chart uses the same.
+ */
+export const functionName = (f: PinnedPackage): string => dependencyObjectName(f.package);
 
 /** provider-upjet-aws release whose family providers the chart installs. */
 export const PROVIDER_AWS_VERSION = 'v2.7.0';

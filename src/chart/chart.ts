@@ -10,6 +10,7 @@ import {
   CHART_NAME,
   CHART_VERSION,
   FUNCTIONS,
+  functionName,
   KIND,
   KUBE_VERSION_CONSTRAINT,
   MIN_CROSSPLANE_VERSION,
@@ -112,7 +113,7 @@ export function chartFiles(inputs: ChartInputs): Record<string, string> {
       {
         apiVersion: 'pkg.crossplane.io/v1',
         kind: 'Function',
-        metadata: { name: f.name },
+        metadata: { name: functionName(f) },
         spec: { package: `{{ .Values.functions.registry }}/${f.name}:${f.version}` },
       },
       'function',

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Composition } from '@crossplane-models/crossplane/apiextensions.crossplane.io/v1';
-import { API_GROUP, API_GROUP_VERSION, COMPOSITION_NAME, FUNCTIONS, KIND } from '../apis/constants.js';
+import { API_GROUP, API_GROUP_VERSION, COMPOSITION_NAME, FUNCTIONS, functionName, KIND } from '../apis/constants.js';
 import { sharedPatchSets, Subsystem, type ComposedResource } from './subsystem.js';
 import { Data, Edge, Encryption, Endpoints, Network, Observability, Protection, Security, Storage } from './subsystems/index.js';
 
@@ -53,7 +53,7 @@ export class PaymentPlatformComposition extends Construct {
       pipeline: [
         {
           step: STEP_PATCH_AND_TRANSFORM,
-          functionRef: { name: FUNCTIONS.patchAndTransform.name },
+          functionRef: { name: functionName(FUNCTIONS.patchAndTransform) },
           input: {
             apiVersion: 'pt.fn.crossplane.io/v1beta1',
             kind: 'Resources',
@@ -68,7 +68,7 @@ export class PaymentPlatformComposition extends Construct {
         },
         {
           step: STEP_FILTER,
-          functionRef: { name: FUNCTIONS.celFilter.name },
+          functionRef: { name: functionName(FUNCTIONS.celFilter) },
           input: {
             apiVersion: 'cel.fn.crossplane.io/v1beta1',
             kind: 'Filters',
@@ -77,7 +77,7 @@ export class PaymentPlatformComposition extends Construct {
               .map((r) => ({ name: r.name, expression: r.includeWhen as string })),
           },
         },
-        { step: STEP_AUTO_READY, functionRef: { name: FUNCTIONS.autoReady.name } },
+        { step: STEP_AUTO_READY, functionRef: { name: functionName(FUNCTIONS.autoReady) } },
       ],
     };
     const model = new Composition({

@@ -30,6 +30,7 @@ import {
   API_GROUP,
   API_GROUP_VERSION,
   FUNCTIONS,
+  functionName,
   KIND,
   LABEL_PLATFORM,
   LABEL_ROLE,
@@ -297,10 +298,10 @@ function composition(name: string, compositeApiVersion: string, kind: string, st
 
 const ptStep = (resources: Obj[], patchSets?: { name: string; patches: Patch[] }[]): Obj => ({
   step: STEP_PATCH_AND_TRANSFORM,
-  functionRef: { name: FUNCTIONS.patchAndTransform.name },
+  functionRef: { name: functionName(FUNCTIONS.patchAndTransform) },
   input: { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', ...(patchSets ? { patchSets } : {}), resources },
 });
-const autoReadyStep: Obj = { step: STEP_AUTO_READY, functionRef: { name: FUNCTIONS.autoReady.name } };
+const autoReadyStep: Obj = { step: STEP_AUTO_READY, functionRef: { name: functionName(FUNCTIONS.autoReady) } };
 
 /** A composed internal XR: named `<platform>-<id>`, fed with the platform, parameters and inputs. */
 function childTemplate(
@@ -473,7 +474,7 @@ export class NestedLayout extends Construct {
     if (filters.length > 0)
       steps.push({
         step: STEP_FILTER,
-        functionRef: { name: FUNCTIONS.celFilter.name },
+        functionRef: { name: functionName(FUNCTIONS.celFilter) },
         input: { apiVersion: 'cel.fn.crossplane.io/v1beta1', kind: 'Filters', filters },
       });
     steps.push(autoReadyStep);

@@ -5,7 +5,7 @@
  * uses; anything else throws UnsupportedError), function-cel-filter and function-auto-ready.
  */
 import { jsonClone } from '../paths.js';
-import { ANNOTATION_COMPOSITION_RESOURCE_NAME, FUNCTIONS, LABEL_COMPOSITE } from '../apis/constants.js';
+import { ANNOTATION_COMPOSITION_RESOURCE_NAME, FUNCTIONS, functionName, LABEL_COMPOSITE } from '../apis/constants.js';
 import { Environment } from '@marcbachmann/cel-js';
 import type { Patch, Transform } from '../composition/patches.js';
 import { FieldPathNotFound, getField, setField } from './fieldpath.js';
@@ -47,9 +47,9 @@ export interface RenderOptions {
   readonly observed?: Readonly<Record<string, Obj>>;
 }
 
-const FN_PT = FUNCTIONS.patchAndTransform.name;
-const FN_FILTER = FUNCTIONS.celFilter.name;
-const FN_AUTO_READY = FUNCTIONS.autoReady.name;
+const FN_PT = functionName(FUNCTIONS.patchAndTransform);
+const FN_FILTER = functionName(FUNCTIONS.celFilter);
+const FN_AUTO_READY = functionName(FUNCTIONS.autoReady);
 
 const clone = jsonClone;
 

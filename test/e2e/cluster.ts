@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { FUNCTIONS, XRD_NAME } from '../../src/apis/constants.js';
+import { FUNCTIONS, functionName, XRD_NAME } from '../../src/apis/constants.js';
 import { ROOT } from '../helpers.js';
 import { run, toolBin, waitCrdEstablished } from '../support/tools.js';
 
@@ -86,7 +86,7 @@ export async function startFunctions(): Promise<RunningFunctions> {
       apiVersion: 'pkg.crossplane.io/v1',
       kind: 'Function',
       metadata: {
-        name: f.name,
+        name: functionName(f),
         annotations: {
           'render.crossplane.io/runtime': 'Development',
           'render.crossplane.io/runtime-development-target': `127.0.0.1:${port}`,

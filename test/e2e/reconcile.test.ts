@@ -144,7 +144,11 @@ describe('packages: the chart installs through Crossplane package manager, offli
   test('every Function and Provider of the chart becomes Installed and Healthy', async () => {
     await until('Functions and Providers Installed and Healthy', 300_000, () => cp.unhealthyPackages().length === 0);
     const functions = cp.list('functions.pkg.crossplane.io').map((f) => String((f.metadata as Obj).name));
-    expect(functions.sort()).toEqual(['function-auto-ready', 'function-cel-filter', 'function-patch-and-transform']);
+    expect(functions.sort()).toEqual([
+      'crossplane-contrib-function-auto-ready',
+      'crossplane-contrib-function-cel-filter',
+      'crossplane-contrib-function-patch-and-transform',
+    ]);
     const providers = cp.list('providers.pkg.crossplane.io').map((f) => String((f.metadata as Obj).name));
     expect(providers.sort()).toEqual(
       ['cloudwatch', 'cloudwatchlogs', 'ec2', 'elbv2', 'iam', 'kms', 'rds', 's3', 'sns', 'wafv2'].map((s) => `provider-aws-${s}`),

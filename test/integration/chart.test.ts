@@ -45,7 +45,11 @@ describe('the Helm chart', () => {
       'paymentplatforms-aws.platform.payments.io',
     ]);
     // the functionRefs of the Composition's pipeline
-    expect(byKind('Function').sort()).toEqual(['function-auto-ready', 'function-cel-filter', 'function-patch-and-transform']);
+    expect(byKind('Function').sort()).toEqual([
+      'crossplane-contrib-function-auto-ready',
+      'crossplane-contrib-function-cel-filter',
+      'crossplane-contrib-function-patch-and-transform',
+    ]);
     expect(byKind('Provider').sort()).toEqual(
       ['cloudwatch', 'cloudwatchlogs', 'ec2', 'elbv2', 'iam', 'kms', 'rds', 's3', 'sns', 'wafv2'].map((s) => `provider-aws-${s}`),
     );

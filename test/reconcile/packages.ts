@@ -26,18 +26,7 @@ import { gzipSync } from 'node:zlib';
 import yaml from 'js-yaml';
 import { CHART_NAME } from '../../src/apis/constants.js';
 import { type Obj } from '../../src/apis/obj.js';
-
-/** xpkg.ToDNSLabel of crossplane-runtime v2: keeps [a-z0-9], maps ./:- to '-', stops at byte 63. */
-export function toDnsLabel(s: string): string {
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i] as string;
-    if (/[a-z0-9]/.test(ch)) out += ch;
-    if ('./:-'.includes(ch) && i !== 0 && i !== 62 && i !== s.length - 1) out += '-';
-    if (i === 62) break;
-  }
-  return out.replace(/^-+|-+$/g, '');
-}
+import { toDnsLabel } from '../../src/apis/xpkg.js';
 
 /** xpkg.FriendlyID: the cache file name (without .gz) of a package source at a digest. */
 export const friendlyId = (source: string, digest: string): string => toDnsLabel(`${source.slice(0, 50)}-${digest.slice(0, 12)}`);
@@ -49,6 +38,9 @@ export function sourceOf(ref: string): string {
   const colon = ref.lastIndexOf(':');
   return colon > slash ? ref.slice(0, colon) : ref;
 }
+
+/** The last segment of a reference's repository: `xpkg.crossplane.io/org/fn:v1` -> `fn`. */
+export const repositoryName = (ref: string): string => sourceOf(ref).slice(sourceOf(ref).lastIndexOf('/') + 1);
 
 /** Writes one cache entry; returns the digest reference (`source@sha256:...`). */
 export function seedPackage(cacheDir: string, ref: string, documents: readonly string[]): string {
@@ -85,7 +77,8 @@ type ModuleDir = (tool: string) => string;
 /** The package contents of one chart package, from the pinned module sources. */
 export function packageDocuments(p: ChartPackage, moduleDir: ModuleDir): string[] {
   if (p.kind === 'Function') {
-    const dir = join(moduleDir(p.name), 'package');
+    // The tool (and Go module) is the repository's last segment; the object may be named otherwise.
+    const dir = join(moduleDir(repositoryName(p.ref)), 'package');
     const inputs = join(dir, 'input');
     const inputFiles = readdirSync(inputs).filter((f) => f.endsWith('.yaml'));
     return [

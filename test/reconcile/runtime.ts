@@ -12,6 +12,7 @@ import { type Obj } from '../../src/apis/obj.js';
 import { KubeClient, isStatus } from '../../src/operator/kube/client.js';
 import { ClusterConfig } from '../../src/operator/kube/config.js';
 import { listWatch } from './informer.js';
+import { repositoryName } from './packages.js';
 
 export const LABEL_PACKAGE = 'pkg.crossplane.io/package';
 
@@ -27,7 +28,7 @@ export function readEndpoints(file: string): Map<string, string> {
 
 export interface ExternalRuntimeOptions {
   readonly kubeconfig: string;
-  /** Function name -> gRPC endpoint (host:port). */
+  /** Function binary (its repository name) -> gRPC endpoint (host:port). */
   readonly endpoints: ReadonlyMap<string, string>;
   readonly log?: (entry: Obj) => void;
 }
@@ -88,7 +89,8 @@ export class ExternalRuntime {
     const healthy = ((status.conditions as Obj[] | undefined) ?? []).some(
       (c) => c.type === 'RuntimeHealthy' && c.status === 'True',
     );
-    const endpoint = plural === 'functionrevisions' ? this.options.endpoints.get(pkg) : undefined;
+    // The local functions are known by their binary: the image repository's last segment.
+    const endpoint = plural === 'functionrevisions' ? this.options.endpoints.get(repositoryName(String(spec.image))) : undefined;
     if (plural === 'functionrevisions' && !endpoint) {
       this.log({ ts: new Date().toISOString(), event: 'error', error: `no local endpoint for function ${pkg}` });
       return;

@@ -4,21 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import yaml from 'js-yaml';
-import { chartPackages, friendlyId, packageDocuments, seedPackage, sourceOf, toDnsLabel } from '../reconcile/packages.js';
+import { chartPackages, friendlyId, packageDocuments, repositoryName, seedPackage, sourceOf } from '../reconcile/packages.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pp-packages-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('the package cache names of crossplane-runtime (pkg/xpkg/name.go)', () => {
-  test('ToDNSLabel keeps [a-z0-9], turns . / : - into -, and trims', () => {
-    expect(toDnsLabel('xpkg.crossplane.io/org/fn:v1')).toBe('xpkg-crossplane-io-org-fn-v1');
-    expect(toDnsLabel('-Upper_Case.x-')).toBe('pperase-x'); // '_' and capitals are dropped
-  });
   test('FriendlyID truncates the source to 50 and the digest to 12 characters', () => {
     // 50 characters of the source, '-', 12 of the digest: 63 characters before the label rules.
     expect(friendlyId('xpkg.crossplane.io/crossplane-contrib/function-auto-ready', 'sha256:abcdef0123456789')).toBe(
       'xpkg-crossplane-io-crossplane-contrib-function-aut-sha256-abcde',
     );
+  });
+  test('the repository name of a reference is its last segment, without tag or digest', () => {
+    expect(repositoryName('xpkg.crossplane.io/org/function-x:v0.7.0')).toBe('function-x');
+    expect(repositoryName('localhost:5000/org/fn@sha256:00ff')).toBe('fn');
   });
   test('the source of a reference drops its tag or digest, not a registry port', () => {
     expect(sourceOf('xpkg.crossplane.io/org/fn:v0.7.0')).toBe('xpkg.crossplane.io/org/fn');

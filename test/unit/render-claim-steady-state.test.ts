@@ -21,7 +21,7 @@ const composition = (patches: unknown[]) => ({
     pipeline: [
       {
         step: 'pt',
-        functionRef: { name: 'function-patch-and-transform' },
+        functionRef: { name: 'crossplane-contrib-function-patch-and-transform' },
         input: {
           resources: [
             {

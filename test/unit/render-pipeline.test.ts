@@ -17,7 +17,7 @@ const xr: Obj = {
 
 const pt = (resources: unknown[], patchSets: unknown[] = []) => ({
   step: 'patch-and-transform',
-  functionRef: { name: 'function-patch-and-transform' },
+  functionRef: { name: 'crossplane-contrib-function-patch-and-transform' },
   input: { resources, patchSets },
 });
 const composition = (...pipeline: unknown[]) => ({ spec: { mode: 'Pipeline', pipeline } });
@@ -354,7 +354,7 @@ describe('renderComposition: readiness', () => {
   });
 
   test('function-auto-ready marks resources ready whose observed Ready condition is True', () => {
-    const autoReady = { step: 'ready', functionRef: { name: 'function-auto-ready' } };
+    const autoReady = { step: 'ready', functionRef: { name: 'crossplane-contrib-function-auto-ready' } };
     const c = composition(
       pt([
         bucket('a', [], { readinessChecks: [{ type: 'MatchCondition', matchCondition: { type: 'Synced', status: 'True' } }] }),
@@ -373,7 +373,7 @@ describe('renderComposition: readiness', () => {
 });
 
 describe('renderComposition: cel-filter', () => {
-  const filter = (filters: unknown[]) => ({ step: 'filter', functionRef: { name: 'function-cel-filter' }, input: { filters } });
+  const filter = (filters: unknown[]) => ({ step: 'filter', functionRef: { name: 'crossplane-contrib-function-cel-filter' }, input: { filters } });
 
   test('the first filter whose name pattern matches the whole resource name decides', () => {
     const c = composition(
@@ -406,10 +406,10 @@ describe('renderComposition: cel-filter', () => {
   });
 
   test('a step without input does nothing', () => {
-    const c = composition(pt([bucket('a')]), { step: 'filter', functionRef: { name: 'function-cel-filter' } });
+    const c = composition(pt([bucket('a')]), { step: 'filter', functionRef: { name: 'crossplane-contrib-function-cel-filter' } });
     expect(renderComposition(c, xr).resources.map((r) => r.name)).toEqual(['a']);
     expect(
-      renderComposition(composition({ step: 'pt', functionRef: { name: 'function-patch-and-transform' } }), xr).resources,
+      renderComposition(composition({ step: 'pt', functionRef: { name: 'crossplane-contrib-function-patch-and-transform' } }), xr).resources,
     ).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { table, toJson, toYaml } from '../output.js';
 import { cliComposition } from '../composition.js';
 import { renderClaim } from '../../render/claim.js';
 import { renderComposition, type ComposedOutput } from '../../render/render.js';
-import { FUNCTIONS } from '../../apis/constants.js';
+import { FUNCTIONS, functionName } from '../../apis/constants.js';
 import { renderSteadyState } from '../../render/steady-state.js';
 import { type Obj } from '../../apis/obj.js';
 
@@ -72,11 +72,11 @@ export function heldBack(composition: Obj, xr: Obj, warnings: readonly string[])
   const names = new Set(notAdded(warnings));
   if (names.size === 0) return [];
   const spec = composition.spec as { pipeline: Step[] };
-  const pt = spec.pipeline.find((s) => s.functionRef.name === FUNCTIONS.patchAndTransform.name);
+  const pt = spec.pipeline.find((s) => s.functionRef.name === functionName(FUNCTIONS.patchAndTransform));
   const templates = ((pt?.input?.resources ?? []) as { name: string }[]).filter((t) => names.has(t.name));
   const pipeline = [
     { ...pt, input: { ...pt?.input, resources: templates.map((t) => ({ ...t, patches: [] })) } },
-    ...spec.pipeline.filter((s) => s.functionRef.name === FUNCTIONS.celFilter.name),
+    ...spec.pipeline.filter((s) => s.functionRef.name === functionName(FUNCTIONS.celFilter)),
   ];
   const kept = new Set(renderComposition({ ...composition, spec: { ...spec, pipeline } }, xr).resources.map((r) => r.name));
   return [...names].filter((n) => kept.has(n));
