@@ -36,10 +36,15 @@ test-unit: install ## Unit suites (pure TypeScript, no external tool): API, Comp
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit
 
 .PHONY: test-integration
-test-integration: install ## Integration suites (real tools): chart (helm lint/template), Argo CD health (Lua), checkov, provider tables (Go), tool pins
+test-integration: install ## Integration suites (real tools): chart (helm lint/template), Configuration package (crossplane xpkg build), Argo CD health (Lua), checkov, provider tables (Go), tool pins
 	scripts/ensure-lua.sh
-	hack/tools.sh ensure helm
+	hack/tools.sh ensure helm crossplane
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects integration
+
+.PHONY: package
+package: drift ## Build payment-platform.xpkg, the Configuration package, with the pinned `crossplane xpkg build` (see package/)
+	hack/tools.sh ensure crossplane
+	node dist/src/package/build.js -o payment-platform.xpkg
 
 .PHONY: tools
 tools: ## Build (or reuse from ~/.cache/payment-platform) the pinned tools: kube-apiserver, etcd, Crossplane CLI, functions (Go); helm, Node.js 24 (npm)
@@ -65,7 +70,7 @@ mutate: install ## Mutation testing (StrykerJS) of src/policy and src/render; sl
 
 .PHONY: clean
 clean: ## Remove build output
-	rm -rf dist coverage
+	rm -rf dist coverage payment-platform.xpkg
 
 .PHONY: scan
 scan: build ## checkov (pinned, cached) on the chart's objects, the production example as Terraform and the Dockerfile, with scan/exceptions.yaml

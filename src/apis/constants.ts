@@ -34,10 +34,21 @@ export const NESTED_API_VERSION = 'v1alpha1';
 export const NESTED_CATEGORIES = ['payments-internal'];
 export const NESTED_COMPOSITION_NAME = `${PLURAL}-aws-nested.${API_GROUP}`;
 
+/** The generated API files (repository-relative): the XRDs and Compositions of both layouts. */
+export const API_FILES = {
+  xrd: `crds/${XRD_NAME}.yaml`,
+  composition: `compositions/${COMPOSITION_NAME}.yaml`,
+  nestedXrds: 'crds/nested.yaml',
+  nestedCompositions: 'compositions/nested.yaml',
+} as const;
+
 /** Chart and product name. */
 export const PRODUCT = 'payment-platform';
 export const CHART_NAME = 'payment-platform';
 export const CHART_VERSION = '0.1.0';
+/** One line on what the product is: the chart's and the Configuration package's description. */
+export const PRODUCT_DESCRIPTION = `The ${KIND} API: one namespaced object gives a payment application a PCI-DSS-ready AWS footprint (VPC, ALB, Aurora MySQL, S3, flow logs, alarms) through Crossplane v2 and provider-upjet-aws.`;
+export const LICENSE = 'Apache-2.0';
 
 /** Label keys the Composition puts on composed resources to wire selectors. */
 export const LABEL_ROLE = `${API_GROUP}/resource`;

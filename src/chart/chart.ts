@@ -13,12 +13,14 @@ import {
   functionName,
   KIND,
   KUBE_VERSION_CONSTRAINT,
+  LICENSE,
   MIN_CROSSPLANE_VERSION,
   PLURAL,
   PRODUCT,
+  PRODUCT_DESCRIPTION,
 } from '../apis/constants.js';
 import type { ComposedResource } from '../composition/subsystem.js';
-import { managedKinds, providerServices } from './kinds.js';
+import { managedKinds, providerServices, type ManagedKind } from './kinds.js';
 import { operatorManifests, operatorTemplate } from './operator.js';
 import { fillPlaceholders, type PlaceholderTable } from './placeholders.js';
 import { valuesSchemaJson, valuesTable, valuesYaml } from './values.js';
@@ -94,6 +96,35 @@ function template(objs: Obj[], condition?: string): string {
   return condition ? `${GENERATED}{{- if ${condition} }}\n${body}{{- end }}\n` : `${GENERATED}${body}`;
 }
 
+/** The ManagedResourceActivationPolicy that activates exactly the kinds the Compositions compose. */
+export function activationPolicy(kinds: readonly ManagedKind[]): Obj {
+  return {
+    apiVersion: 'apiextensions.crossplane.io/v1alpha1',
+    kind: 'ManagedResourceActivationPolicy',
+    metadata: { name: PRODUCT },
+    spec: { activate: kinds.map((k) => k.crd) },
+  };
+}
+
+/** Crossplane's own RBAC covers XRs and managed resources; the endpoints ConfigMap needs this role. */
+export function endpointsRole(): Obj {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: {
+      name: `crossplane:composite:${PRODUCT}:endpoints`,
+      labels: { 'rbac.crossplane.io/aggregate-to-crossplane': 'true' },
+    },
+    rules: [
+      {
+        apiGroups: [''],
+        resources: ['configmaps'],
+        verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
+      },
+    ],
+  };
+}
+
 export interface ChartInputs {
   readonly xrd: Obj;
   readonly composition: Obj;
@@ -137,36 +168,9 @@ export function chartFiles(inputs: ChartInputs): Record<string, string> {
     ),
   );
 
-  const activation = withMeta(
-    {
-      apiVersion: 'apiextensions.crossplane.io/v1alpha1',
-      kind: 'ManagedResourceActivationPolicy',
-      metadata: { name: PRODUCT },
-      spec: { activate: kinds.map((k) => k.crd) },
-    },
-    'activation-policy',
-    WAVES.packages,
-  );
+  const activation = withMeta(activationPolicy(kinds), 'activation-policy', WAVES.packages);
 
-  const aggregateRole = withMeta(
-    {
-      apiVersion: 'rbac.authorization.k8s.io/v1',
-      kind: 'ClusterRole',
-      metadata: {
-        name: `crossplane:composite:${PRODUCT}:endpoints`,
-        labels: { 'rbac.crossplane.io/aggregate-to-crossplane': 'true' },
-      },
-      rules: [
-        {
-          apiGroups: [''],
-          resources: ['configmaps'],
-          verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'],
-        },
-      ],
-    },
-    'rbac',
-    WAVES.packages,
-  );
+  const aggregateRole = withMeta(endpointsRole(), 'rbac', WAVES.packages);
 
   const providerConfig = withMeta(
     {
@@ -213,7 +217,7 @@ function chartYaml(): string {
     {
       apiVersion: 'v2',
       name: CHART_NAME,
-      description: `The ${KIND} API: one namespaced object gives a payment application a PCI-DSS-ready AWS footprint (VPC, ALB, Aurora MySQL, S3, flow logs, alarms) through Crossplane v2 and provider-upjet-aws.`,
+      description: PRODUCT_DESCRIPTION,
       type: 'application',
       version: CHART_VERSION,
       appVersion: CHART_VERSION,
@@ -221,7 +225,7 @@ function chartYaml(): string {
       keywords: ['crossplane', 'aws', 'pci-dss', 'payments', 'platform'],
       icon: 'https://raw.githubusercontent.com/cncf/artwork/main/projects/crossplane/icon/color/crossplane-icon-color.svg',
       annotations: {
-        'artifacthub.io/license': 'Apache-2.0',
+        'artifacthub.io/license': LICENSE,
         'artifacthub.io/category': 'integration-delivery',
         'artifacthub.io/prerelease': 'true',
         'artifacthub.io/crds': yaml.dump([
