@@ -28,7 +28,13 @@ export function buildPackage(opts: { readonly crossplane: string; readonly outpu
     mkdirSync(dirname(opts.output), { recursive: true });
     execFileSync(
       opts.crossplane,
-      ['xpkg', 'build', `--package-root=${stage}`, `--examples-root=${join(root, PACKAGE_EXAMPLES)}`, `--package-file=${opts.output}`],
+      [
+        'xpkg',
+        'build',
+        `--package-root=${stage}`,
+        `--examples-root=${join(root, PACKAGE_EXAMPLES)}`,
+        `--package-file=${opts.output}`,
+      ],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
     return opts.output;
@@ -48,7 +54,10 @@ function main(argv: readonly string[]): void {
   const root = packageRoot();
   const crossplane =
     value('--crossplane') ??
-    execFileSync(join(root, 'hack/tools.sh'), ['bin', 'crossplane'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    execFileSync(join(root, 'hack/tools.sh'), ['bin', 'crossplane'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
   const output = resolve(value('-o') ?? join(root, PACKAGE_FILE));
   buildPackage({ crossplane, output, root });
   console.log(`wrote ${output} (${statSync(output).size} bytes)`);

@@ -54,17 +54,18 @@ export interface PackageDependency {
 /** The providers (one per provider-aws family member the Compositions use) and the functions. */
 export function dependencies(kinds: readonly ManagedKind[]): PackageDependency[] {
   return [
-    ...providerServices(kinds).map(
-      (s): PackageDependency => ({
-        apiVersion: 'pkg.crossplane.io/v1',
-        kind: 'Provider',
-        package: `${PROVIDER_AWS_REGISTRY}/provider-aws-${s}`,
-        version: PROVIDER_AWS_VERSION,
-      }),
-    ),
-    ...Object.values(FUNCTIONS).map(
-      (f): PackageDependency => ({ apiVersion: 'pkg.crossplane.io/v1', kind: 'Function', package: f.package, version: f.version }),
-    ),
+    ...providerServices(kinds).map((s): PackageDependency => ({
+      apiVersion: 'pkg.crossplane.io/v1',
+      kind: 'Provider',
+      package: `${PROVIDER_AWS_REGISTRY}/provider-aws-${s}`,
+      version: PROVIDER_AWS_VERSION,
+    })),
+    ...Object.values(FUNCTIONS).map((f): PackageDependency => ({
+      apiVersion: 'pkg.crossplane.io/v1',
+      kind: 'Function',
+      package: f.package,
+      version: f.version,
+    })),
   ];
 }
 

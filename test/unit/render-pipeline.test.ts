@@ -373,7 +373,11 @@ describe('renderComposition: readiness', () => {
 });
 
 describe('renderComposition: cel-filter', () => {
-  const filter = (filters: unknown[]) => ({ step: 'filter', functionRef: { name: 'crossplane-contrib-function-cel-filter' }, input: { filters } });
+  const filter = (filters: unknown[]) => ({
+    step: 'filter',
+    functionRef: { name: 'crossplane-contrib-function-cel-filter' },
+    input: { filters },
+  });
 
   test('the first filter whose name pattern matches the whole resource name decides', () => {
     const c = composition(
@@ -409,7 +413,8 @@ describe('renderComposition: cel-filter', () => {
     const c = composition(pt([bucket('a')]), { step: 'filter', functionRef: { name: 'crossplane-contrib-function-cel-filter' } });
     expect(renderComposition(c, xr).resources.map((r) => r.name)).toEqual(['a']);
     expect(
-      renderComposition(composition({ step: 'pt', functionRef: { name: 'crossplane-contrib-function-patch-and-transform' } }), xr).resources,
+      renderComposition(composition({ step: 'pt', functionRef: { name: 'crossplane-contrib-function-patch-and-transform' } }), xr)
+        .resources,
     ).toEqual([]);
   });
 });
