@@ -18,7 +18,7 @@ import { createInterface } from 'node:readline';
 import yaml from 'js-yaml';
 import { isObj, type Obj } from '../../src/apis/obj.js';
 import { CHART_NAME, NESTED_CATEGORIES } from '../../src/apis/constants.js';
-import { installChartOffline } from '../reconcile/packages.js';
+import { installChartOffline, installConfigurationOffline } from '../reconcile/packages.js';
 import { ROOT } from '../helpers.js';
 import { waitFor } from './operator-harness.js';
 import { run, sleepSync, toolBin } from '../support/tools.js';
@@ -220,6 +220,21 @@ export class CrossplaneCluster {
       helm: toolBin('helm'),
       kubectl: toolBin('kubectl'),
       values,
+      namespace: XP_NAMESPACE,
+    });
+  }
+
+  /**
+   * Installs the Configuration package (make package) instead of the chart, through Crossplane's
+   * package manager, offline (test/reconcile/packages.ts installConfigurationOffline).
+   */
+  installConfiguration(): ReturnType<typeof installConfigurationOffline> {
+    return installConfigurationOffline({
+      root: ROOT,
+      cacheDir: this.cacheDir,
+      pkiDir: this.pkiDir,
+      crossplane: toolBin('crossplane'),
+      apply: (objs) => this.apply(objs),
       namespace: XP_NAMESPACE,
     });
   }

@@ -4,7 +4,6 @@
  * chart installs (so both install paths run the same versions), and that the linter refuses what a
  * Configuration may not carry (the reason package/prerequisites.yaml stays outside).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +12,7 @@ import { CHART_NAME } from '../../src/apis/constants.js';
 import { type Obj } from '../../src/apis/obj.js';
 import { buildPackage } from '../../src/package/build.js';
 import { ROOT } from '../helpers.js';
+import { xpkgFile } from '../reconcile/packages.js';
 import { run, toolBin } from '../support/tools.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'pp-package-test-'));
@@ -22,27 +22,12 @@ const docs = (text: string): Obj[] => (yaml.loadAll(text) as Obj[]).filter((d) =
 const fileDocs = (path: string): Obj[] => docs(readFileSync(join(ROOT, path), 'utf8'));
 const nameOf = (o: Obj): string => String((o.metadata as Obj).name);
 
-/** The package.yaml of an xpkg (an OCI image tarball: the layer that holds package.yaml). */
-function packageYaml(xpkg: string): Obj[] {
-  const dir = mkdtempSync(join(tmp, 'x-'));
-  execFileSync('tar', ['-xf', xpkg, '-C', dir]);
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
-  for (const layer of manifest[0]?.Layers ?? []) {
-    const listing = execFileSync('tar', ['-tzf', join(dir, layer)], { encoding: 'utf8' });
-    if (listing.split('\n').includes('package.yaml'))
-      return docs(
-        execFileSync('tar', ['-xzf', join(dir, layer), '-O', 'package.yaml'], { encoding: 'utf8', maxBuffer: 64 << 20 }),
-      );
-  }
-  throw new Error(`${xpkg}: no layer holds package.yaml`);
-}
-
 describe('make package', () => {
   const xpkg = join(tmp, 'payment-platform.xpkg');
   let objects: Obj[] = [];
   beforeAll(() => {
     buildPackage({ crossplane: toolBin('crossplane'), output: xpkg });
-    objects = packageYaml(xpkg);
+    objects = docs(xpkgFile(xpkg));
   });
 
   test('holds one Configuration, every XRD and Composition of both layouts, and the activation policy', () => {
@@ -93,16 +78,7 @@ describe('make package', () => {
   });
 
   test('the carried examples are the example claims', () => {
-    const dir = mkdtempSync(join(tmp, 'e-'));
-    execFileSync('tar', ['-xf', xpkg, '-C', dir]);
-    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
-    const layer = (manifest[0]?.Layers ?? []).find((l) =>
-      execFileSync('tar', ['-tzf', join(dir, l)], { encoding: 'utf8' }).includes('.up/examples.yaml'),
-    );
-    expect(layer).toBeDefined();
-    const examples = docs(
-      execFileSync('tar', ['-xzf', join(dir, String(layer)), '-O', '.up/examples.yaml'], { encoding: 'utf8' }),
-    );
+    const examples = docs(xpkgFile(xpkg, '.up/examples.yaml'));
     expect(examples).toEqual([...fileDocs('examples/claims/minimal.yaml'), ...fileDocs('examples/claims/production.yaml')]);
   });
 

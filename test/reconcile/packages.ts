@@ -20,13 +20,15 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import yaml from 'js-yaml';
 import { CHART_NAME } from '../../src/apis/constants.js';
 import { type Obj } from '../../src/apis/obj.js';
-import { toDnsLabel } from '../../src/apis/xpkg.js';
+import { dependencyObjectName, toDnsLabel } from '../../src/apis/xpkg.js';
+import { buildPackage } from '../../src/package/build.js';
+import { PACKAGE_DIR } from '../../src/package/configuration.js';
 
 /** xpkg.FriendlyID: the cache file name (without .gz) of a package source at a digest. */
 export const friendlyId = (source: string, digest: string): string => toDnsLabel(`${source.slice(0, 50)}-${digest.slice(0, 12)}`);
@@ -86,8 +88,10 @@ export function packageDocuments(p: ChartPackage, moduleDir: ModuleDir): string[
       ...inputFiles.sort().map((f) => readFileSync(join(inputs, f), 'utf8')),
     ];
   }
-  const service = p.name.replace(/^provider-aws-/, '');
-  if (service === p.name) throw new Error(`${p.name}: only provider-aws family members are packaged offline`);
+  // The service is in the repository name (provider-aws-ec2), whatever the object is named.
+  const repository = repositoryName(p.ref);
+  const service = repository.replace(/^provider-aws-/, '');
+  if (service === repository) throw new Error(`${p.name}: only provider-aws family members are packaged offline`);
   const crdDir = join(moduleDir('provider-aws'), 'package', 'crds');
   const crds = readdirSync(crdDir)
     .filter((f) => f.startsWith(`${service}.aws.m.upbound.io_`) && f.endsWith('.yaml'))
@@ -97,7 +101,7 @@ export function packageDocuments(p: ChartPackage, moduleDir: ModuleDir): string[
     apiVersion: 'meta.pkg.crossplane.io/v1',
     kind: 'Provider',
     metadata: {
-      name: p.name,
+      name: repository,
       labels: { 'pkg.crossplane.io/provider-family': 'provider-family-aws' },
       annotations: { 'meta.crossplane.io/description': `provider-aws ${service} CRDs, packaged offline for tests` },
     },
@@ -203,4 +207,102 @@ export function installChartOffline(o: InstallOptions): OfflinePackages['package
     ...set,
   ]);
   return offline.packages;
+}
+
+/** The package.yaml of an xpkg (an OCI image tarball): the layer that holds it, as text. */
+export function xpkgFile(xpkg: string, file = 'package.yaml'): string {
+  const dir = mkdtempSync(join(dirname(xpkg), 'xpkg-'));
+  try {
+    execFileSync('tar', ['-xf', xpkg, '-C', dir]);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { Layers: string[] }[];
+    for (const layer of manifest[0]?.Layers ?? []) {
+      const listing = execFileSync('tar', ['-tzf', join(dir, layer)], { encoding: 'utf8' }).split('\n');
+      if (listing.includes(file))
+        return execFileSync('tar', ['-xzf', join(dir, layer), '-O', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    }
+    throw new Error(`${xpkg}: no layer holds ${file}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The package objects Crossplane's resolver creates for a Configuration's dependsOn (resolver
+ * NewPackage): named as dependencyObjectName names them, `spec.package` at the pinned version.
+ */
+export function dependencyObjects(meta: Obj): Obj[] {
+  return (((meta.spec as Obj | undefined)?.dependsOn as Obj[] | undefined) ?? []).map((d) => ({
+    apiVersion: String(d.apiVersion),
+    kind: String(d.kind),
+    metadata: { name: dependencyObjectName(String(d.package)) },
+    spec: { package: `${String(d.package)}:${String(d.version)}` },
+  }));
+}
+
+export interface ConfigurationInstall {
+  /** The Configuration object applied. */
+  readonly configuration: Obj;
+  /** Its package.yaml, as built by `crossplane xpkg build`. */
+  readonly packageYaml: string;
+  readonly dependencies: OfflinePackages['packages'];
+}
+
+/**
+ * Installs the Configuration package (make package) through Crossplane's package manager,
+ * offline: builds it with the pinned CLI and seeds it in the cache like the functions; creates
+ * its dependencies as the resolver would (resolving a version constraint needs a registry's tag
+ * list, which is not reachable here; the package manager still checks them against dependsOn);
+ * applies the Configuration and the prerequisites that a Configuration may not carry.
+ */
+export function installConfigurationOffline(o: {
+  readonly root: string;
+  readonly cacheDir: string;
+  readonly pkiDir: string;
+  readonly crossplane: string;
+  readonly apply: (objs: Obj[]) => void;
+  readonly namespace?: string;
+  /** Where the package is said to come from. @default xpkg.crossplane.io/payments/payment-platform:v0.1.0 */
+  readonly ref?: string;
+}): ConfigurationInstall {
+  const work = mkdtempSync(join(dirname(o.cacheDir), 'package-'));
+  let packageYaml: string;
+  try {
+    packageYaml = xpkgFile(buildPackage({ crossplane: o.crossplane, output: join(work, 'payment-platform.xpkg'), root: o.root }));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const meta = (yaml.loadAll(packageYaml) as Obj[]).find((d) => d?.kind === 'Configuration');
+  if (!meta) throw new Error('the package has no Configuration');
+  const deps = dependencyObjects(meta);
+  const offline = offlinePackages({
+    renderedChart: deps.map((d) => yaml.dump(d)).join('---\n'),
+    cacheDir: o.cacheDir,
+    pkiDir: o.pkiDir,
+    namespace: o.namespace ?? 'crossplane-system',
+    moduleDir: toolsModuleDir(o.root),
+  });
+  const ref = o.ref ?? 'xpkg.crossplane.io/payments/payment-platform:v0.1.0';
+  const digestRef = seedPackage(o.cacheDir, ref, [packageYaml]);
+  const configuration: Obj = {
+    apiVersion: 'pkg.crossplane.io/v1',
+    kind: 'Configuration',
+    metadata: { name: String((meta.metadata as Obj).name) },
+    spec: { package: ref },
+  };
+  const prerequisites = (yaml.loadAll(readFileSync(join(o.root, PACKAGE_DIR, 'prerequisites.yaml'), 'utf8')) as Obj[]).filter(
+    Boolean,
+  );
+  o.apply([
+    ...offline.objects,
+    {
+      apiVersion: 'pkg.crossplane.io/v1beta1',
+      kind: 'ImageConfig',
+      metadata: { name: 'offline-configuration' },
+      spec: { matchImages: [{ type: 'Prefix', prefix: ref }], rewriteImage: { prefix: digestRef } },
+    },
+    ...prerequisites,
+    ...deps,
+  ]);
+  o.apply([configuration]);
+  return { configuration, packageYaml, dependencies: offline.packages };
 }

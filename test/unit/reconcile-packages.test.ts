@@ -63,7 +63,10 @@ describe('seeding', () => {
     mkdirSync(join(mod, 'package', 'crds'), { recursive: true });
     for (const f of ['ec2.aws.m.upbound.io_vpcs.yaml', 'ec2.aws.upbound.io_vpcs.yaml', 'rds.aws.m.upbound.io_clusters.yaml'])
       writeFileSync(join(mod, 'package', 'crds', f), `name: ${f}\n`);
-    const docs = packageDocuments({ kind: 'Provider', name: 'provider-aws-ec2', ref: 'r/o/p:v2' }, () => mod);
+    const docs = packageDocuments(
+      { kind: 'Provider', name: 'crossplane-contrib-provider-aws-ec2', ref: 'r/o/provider-aws-ec2:v2' },
+      () => mod,
+    );
     expect(docs).toHaveLength(2);
     const meta = yaml.load(docs[0]!) as { kind: string; spec: { capabilities: string[] } };
     expect(meta.kind).toBe('Provider');

@@ -1,0 +1,116 @@
+/**
+ * The Configuration package (make package) installed through Crossplane's own package manager,
+ * offline, on a control plane without the chart: the real `crossplane xpkg build` output is seeded
+ * in the package cache (as the chart's functions and providers are), its dependencies are the
+ * package objects the resolver would create (resolving a version constraint needs a registry's
+ * tag list, unreachable here), and the package manager checks them against `dependsOn` and
+ * installs the XRDs, Compositions and activation policy from the package. Then a claim
+ * reconciles with the stand-in provider, as it does with the chart.
+ */
+import { jest } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import { API_GROUP, COMPOSITION_NAME, NESTED_COMPOSITION_NAME, PLURAL, XRD_NAME } from '../../src/apis/constants.js';
+import { type Obj } from '../../src/apis/obj.js';
+import { ROOT } from '../helpers.js';
+import { CrossplaneCluster, FAST_XP_ARGS, isTrue, resourceRefs, until } from './reconcile-harness.js';
+
+jest.setTimeout(900_000);
+
+const PP = `${PLURAL}.${API_GROUP}`;
+const claim = yaml.load(readFileSync(join(ROOT, 'examples/claims/minimal.yaml'), 'utf8')) as Obj;
+const { name, namespace } = claim.metadata as { name: string; namespace: string };
+const nameOf = (o: Obj): string => String((o.metadata as Obj).name);
+
+let cp: CrossplaneCluster;
+let installed: ReturnType<CrossplaneCluster['installConfiguration']>;
+
+beforeAll(() => {
+  cp = CrossplaneCluster.start(FAST_XP_ARGS);
+  cp.startStandIns(['--create-ms=300']);
+  installed = cp.installConfiguration();
+});
+
+afterAll(async () => {
+  await cp?.stop();
+});
+
+test('the Configuration and its dependencies become Installed and Healthy', async () => {
+  await until('the Configuration Installed and Healthy', 300_000, () => {
+    const c = cp.get('configurations.pkg.crossplane.io', 'payment-platform');
+    return isTrue(c, 'Installed') && isTrue(c, 'Healthy');
+  }).catch((err: unknown) => {
+    const c = cp.get('configurations.pkg.crossplane.io', 'payment-platform');
+    const revs = cp.list('configurationrevisions.pkg.crossplane.io').map((r) => JSON.stringify((r.status as Obj)?.conditions));
+    throw new Error(
+      `${String(err)}\nconfiguration: ${JSON.stringify((c?.status as Obj)?.conditions)}\nrevisions: ${revs.join('\n')}`,
+      {
+        cause: err,
+      },
+    );
+  });
+  await until('its dependencies Installed and Healthy', 300_000, () => cp.unhealthyPackages().length === 0);
+  expect(cp.list('functions.pkg.crossplane.io').map(nameOf).sort()).toEqual([
+    'crossplane-contrib-function-auto-ready',
+    'crossplane-contrib-function-cel-filter',
+    'crossplane-contrib-function-patch-and-transform',
+  ]);
+  expect(cp.list('providers.pkg.crossplane.io')).toHaveLength(10);
+  // The lock records the Configuration with the dependencies it declared, as the package manager read them.
+  const lock = cp.get('locks.pkg.crossplane.io', 'lock') as Obj;
+  const entry = ((lock.packages as Obj[]) ?? []).find((p) => p.kind === 'Configuration') as Obj;
+  expect(String(entry.source)).toBe('xpkg.crossplane.io/payments/payment-platform');
+  expect(((entry.dependencies as Obj[]) ?? []).map((d) => `${String(d.package)} ${String(d.constraints)}`).sort()).toEqual(
+    [
+      ...['cloudwatch', 'cloudwatchlogs', 'ec2', 'elbv2', 'iam', 'kms', 'rds', 's3', 'sns', 'wafv2'].map(
+        (s) => `xpkg.crossplane.io/crossplane-contrib/provider-aws-${s} v2.7.0`,
+      ),
+      'xpkg.crossplane.io/crossplane-contrib/function-auto-ready v0.7.0',
+      'xpkg.crossplane.io/crossplane-contrib/function-cel-filter v0.2.0',
+      'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform v0.10.7',
+    ].sort(),
+  );
+  expect(installed.packageYaml).toContain('kind: Configuration');
+});
+
+test('the package manager installs the XRDs, Compositions and activation policy, owned by the revision', async () => {
+  await until('every XRD Established', 300_000, () => {
+    const xrds = cp.list('compositeresourcedefinitions.apiextensions.crossplane.io');
+    return xrds.length === 30 && xrds.every((x) => isTrue(x, 'Established'));
+  });
+  const owner = (o: Obj | undefined): string[] =>
+    (((o?.metadata as Obj | undefined)?.ownerReferences as Obj[] | undefined) ?? []).map((r) => String(r.kind));
+  expect(owner(cp.get('compositeresourcedefinitions.apiextensions.crossplane.io', XRD_NAME))).toContain('ConfigurationRevision');
+  const compositions = cp.list('compositions.apiextensions.crossplane.io');
+  expect(compositions).toHaveLength(31);
+  expect(compositions.map(nameOf)).toEqual(expect.arrayContaining([COMPOSITION_NAME, NESTED_COMPOSITION_NAME]));
+  expect(owner(compositions.find((c) => nameOf(c) === COMPOSITION_NAME))).toContain('ConfigurationRevision');
+  const mrap = cp.get('managedresourceactivationpolicies.apiextensions.crossplane.io', 'payment-platform');
+  expect(owner(mrap)).toContain('ConfigurationRevision');
+  // No Helm here: nothing carries the chart's labels.
+  expect(cp.kubectlOk(['get', 'compositions', '-l', 'app.kubernetes.io/managed-by=Helm', '-o', 'name'])).toBe('');
+});
+
+test('examples/claims/minimal.yaml becomes Synced and Ready with its outputs', async () => {
+  cp.namespace(namespace);
+  cp.apply([claim]);
+  const started = Date.now();
+  await until('the claim Synced and Ready', 600_000, () => {
+    const xr = cp.get(PP, name, namespace);
+    return isTrue(xr, 'Synced') && isTrue(xr, 'Ready');
+  }).catch((err: unknown) => {
+    throw new Error(`${String(err)}\nnot ready in ${namespace}:\n${cp.notReady(namespace)}`, { cause: err });
+  });
+  const xr = cp.get(PP, name, namespace) as Obj;
+  const status = xr.status as Obj;
+  console.log(
+    `package install: ${name} Ready after ${Math.round((Date.now() - started) / 1000)} s, ${resourceRefs(xr).length} composed resources`,
+  );
+  expect(String(status.vpcId)).toMatch(/^vpc-[0-9a-f]{17}$/);
+  expect(status.publicSubnetIds).toHaveLength(3);
+  expect(String(status.albDnsName)).toMatch(/\.elb\.amazonaws\.com$/);
+  expect(status.dbPort).toBe(3306);
+  const cm = cp.get('configmap', `${name}-endpoints`, namespace) as Obj;
+  expect((cm.data as Obj).VPC_ID).toBe(status.vpcId);
+});
