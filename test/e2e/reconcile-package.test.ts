@@ -8,10 +8,23 @@
  * reconciles with the stand-in provider, as it does with the chart.
  */
 import { jest } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import yaml from 'js-yaml';
-import { API_GROUP, COMPOSITION_NAME, NESTED_COMPOSITION_NAME, PLURAL, XRD_NAME } from '../../src/apis/constants.js';
+import {
+  ANNOTATION_EXTERNAL_NAME,
+  API_FILES,
+  API_GROUP,
+  COMPOSITION_NAME,
+  LABEL_ROLE,
+  NESTED_COMPOSITION_NAME,
+  PLURAL,
+  XRD_NAME,
+} from '../../src/apis/constants.js';
+import { PACKAGE_CONTENTS, PACKAGE_EXAMPLES } from '../../src/package/configuration.js';
+import { seedConfigurationPackage } from '../reconcile/packages.js';
+import { toolBin } from '../support/tools.js';
 import { type Obj } from '../../src/apis/obj.js';
 import { ROOT } from '../helpers.js';
 import { CrossplaneCluster, FAST_XP_ARGS, isTrue, resourceRefs, until } from './reconcile-harness.js';
@@ -113,4 +126,112 @@ test('examples/claims/minimal.yaml becomes Synced and Ready with its outputs', a
   expect(status.dbPort).toBe(3306);
   const cm = cp.get('configmap', `${name}-endpoints`, namespace) as Obj;
   expect((cm.data as Obj).VPC_ID).toBe(status.vpcId);
+});
+
+/** The same claim in another namespace, pinned to its Composition revision. */
+const PINNED_NS = 'team-pinned';
+const pinned: Obj = {
+  ...claim,
+  metadata: { ...(claim.metadata as Obj), namespace: PINNED_NS },
+  spec: { ...(claim.spec as Obj), crossplane: { compositionUpdatePolicy: 'Manual' } },
+};
+const V2 = 'xpkg.crossplane.io/payments/payment-platform:v0.2.0';
+const UPGRADE_TAG = 'payment-platform-upgrade-test';
+
+const xrSpec = (ns: string): Obj => ((cp.get(PP, name, ns)?.spec as Obj | undefined)?.crossplane ?? {}) as Obj;
+const revisionOf = (ns: string): unknown => (xrSpec(ns).compositionRevisionRef as Obj | undefined)?.name;
+const revisions = (): Obj[] =>
+  cp
+    .list('compositionrevisions.apiextensions.crossplane.io', undefined, `crossplane.io/composition-name=${COMPOSITION_NAME}`)
+    .sort((a, b) => Number((a.spec as Obj).revision) - Number((b.spec as Obj).revision));
+const managed = (ns: string): Obj[] =>
+  cp.list('managed', ns, `crossplane.io/composite=${name}`).filter((o) => String(o.apiVersion).includes('.aws.m.upbound.io/'));
+const vpcTags = (ns: string): Obj => {
+  const vpc = managed(ns).find((o) => ((o.metadata as Obj).labels as Obj)?.[LABEL_ROLE] === 'vpc');
+  return (((vpc?.spec as Obj | undefined)?.forProvider as Obj | undefined)?.tags ?? {}) as Obj;
+};
+/** kind/name -> uid and external name: what must not change when nothing is re-created. */
+const identities = (ns: string): Record<string, string> =>
+  Object.fromEntries(
+    managed(ns).map((o) => {
+      const md = o.metadata as Obj;
+      return [
+        `${String(o.kind)}/${String(md.name)}`,
+        `${String(md.uid)} ${String((md.annotations as Obj)[ANNOTATION_EXTERNAL_NAME])}`,
+      ];
+    }),
+  );
+
+/** A copy of the package sources whose Composition differs: the VPC template carries one more tag. */
+function changedPackageRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'pp-package-v2-'));
+  for (const file of [...PACKAGE_CONTENTS, ...['minimal.yaml', 'production.yaml'].map((f) => join(PACKAGE_EXAMPLES, f))]) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(root, file));
+  }
+  const composition = yaml.load(readFileSync(join(ROOT, API_FILES.composition), 'utf8')) as Obj;
+  const step = ((composition.spec as Obj).pipeline as Obj[])[0] as Obj;
+  const vpc = ((step.input as Obj).resources as Obj[]).find((r) => r.name === 'vpc') as Obj;
+  (((vpc.base as Obj).spec as Obj).forProvider as Obj & { tags: Obj }).tags[UPGRADE_TAG] = 'v0.2.0';
+  writeFileSync(join(root, API_FILES.composition), yaml.dump(composition, { noRefs: true, lineWidth: -1 }));
+  return root;
+}
+
+test('upgrade to a package with a changed Composition: the Automatic platform follows, the Manual one waits until its revision is moved; nothing is re-created', async () => {
+  cp.namespace(PINNED_NS);
+  cp.apply([pinned]);
+  await until('the pinned claim Synced and Ready', 600_000, () => {
+    const xr = cp.get(PP, name, PINNED_NS);
+    return isTrue(xr, 'Synced') && isTrue(xr, 'Ready');
+  }).catch((err: unknown) => {
+    throw new Error(`${String(err)}\nnot ready in ${PINNED_NS}:\n${cp.notReady(PINNED_NS)}`, { cause: err });
+  });
+  const [rev1] = revisions();
+  expect(revisions()).toHaveLength(1);
+  const rev1Name = nameOf(rev1 as Obj);
+  expect([revisionOf(namespace), revisionOf(PINNED_NS)]).toEqual([rev1Name, rev1Name]);
+  expect([xrSpec(namespace).compositionUpdatePolicy, xrSpec(PINNED_NS).compositionUpdatePolicy]).toEqual(['Automatic', 'Manual']);
+  const before = { auto: identities(namespace), pinned: identities(PINNED_NS) };
+  expect(Object.keys(before.auto).length).toBeGreaterThan(80);
+
+  // v0.2.0 through the package manager: a new ConfigurationRevision updates the Composition.
+  const root = changedPackageRoot();
+  try {
+    cp.apply([seedConfigurationPackage({ root, cacheDir: cp.cacheDir, crossplane: toolBin('crossplane'), ref: V2 }).imageConfig]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  cp.kubectlOk([
+    'patch',
+    'configurations.pkg.crossplane.io',
+    'payment-platform',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { package: V2 } }),
+  ]);
+  await until('a second CompositionRevision', 300_000, () => revisions().length === 2);
+  const rev2Name = nameOf(revisions()[1] as Obj);
+  await until(
+    'the Automatic platform on revision 2, its VPC tagged',
+    300_000,
+    () => revisionOf(namespace) === rev2Name && vpcTags(namespace)[UPGRADE_TAG] === 'v0.2.0',
+  );
+  // The Manual platform stays where it was until someone moves it.
+  expect(revisionOf(PINNED_NS)).toBe(rev1Name);
+  expect(vpcTags(PINNED_NS)[UPGRADE_TAG]).toBeUndefined();
+
+  cp.kubectlOk([
+    'patch',
+    PP,
+    name,
+    '-n',
+    PINNED_NS,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { crossplane: { compositionRevisionRef: { name: rev2Name } } } }),
+  ]);
+  await until('the pinned platform on revision 2, its VPC tagged', 300_000, () => vpcTags(PINNED_NS)[UPGRADE_TAG] === 'v0.2.0');
+  expect(revisionOf(PINNED_NS)).toBe(rev2Name);
+  // Same managed resources, same uids, same external names: the upgrade changed a tag in place.
+  expect({ auto: identities(namespace), pinned: identities(PINNED_NS) }).toEqual(before);
 });

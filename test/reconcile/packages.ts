@@ -239,6 +239,36 @@ export function dependencyObjects(meta: Obj): Obj[] {
   }));
 }
 
+/**
+ * Builds the Configuration package from `root` (a checkout, or a copy with a changed Composition
+ * for an upgrade) with the pinned CLI, seeds it in the cache under `ref` and returns the
+ * ImageConfig that points `ref` at it.
+ */
+export function seedConfigurationPackage(o: {
+  readonly root: string;
+  readonly cacheDir: string;
+  readonly crossplane: string;
+  readonly ref: string;
+}): { readonly packageYaml: string; readonly imageConfig: Obj } {
+  const work = mkdtempSync(join(dirname(o.cacheDir), 'package-'));
+  let packageYaml: string;
+  try {
+    packageYaml = xpkgFile(buildPackage({ crossplane: o.crossplane, output: join(work, 'payment-platform.xpkg'), root: o.root }));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const digestRef = seedPackage(o.cacheDir, o.ref, [packageYaml]);
+  return {
+    packageYaml,
+    imageConfig: {
+      apiVersion: 'pkg.crossplane.io/v1beta1',
+      kind: 'ImageConfig',
+      metadata: { name: `offline-${toDnsLabel(o.ref)}` },
+      spec: { matchImages: [{ type: 'Prefix', prefix: o.ref }], rewriteImage: { prefix: digestRef } },
+    },
+  };
+}
+
 export interface ConfigurationInstall {
   /** The Configuration object applied. */
   readonly configuration: Obj;
@@ -264,13 +294,9 @@ export function installConfigurationOffline(o: {
   /** Where the package is said to come from. @default xpkg.crossplane.io/payments/payment-platform:v0.1.0 */
   readonly ref?: string;
 }): ConfigurationInstall {
-  const work = mkdtempSync(join(dirname(o.cacheDir), 'package-'));
-  let packageYaml: string;
-  try {
-    packageYaml = xpkgFile(buildPackage({ crossplane: o.crossplane, output: join(work, 'payment-platform.xpkg'), root: o.root }));
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  const ref = o.ref ?? 'xpkg.crossplane.io/payments/payment-platform:v0.1.0';
+  const seeded = seedConfigurationPackage({ root: o.root, cacheDir: o.cacheDir, crossplane: o.crossplane, ref });
+  const packageYaml = seeded.packageYaml;
   const meta = (yaml.loadAll(packageYaml) as Obj[]).find((d) => d?.kind === 'Configuration');
   if (!meta) throw new Error('the package has no Configuration');
   const deps = dependencyObjects(meta);
@@ -281,8 +307,6 @@ export function installConfigurationOffline(o: {
     namespace: o.namespace ?? 'crossplane-system',
     moduleDir: toolsModuleDir(o.root),
   });
-  const ref = o.ref ?? 'xpkg.crossplane.io/payments/payment-platform:v0.1.0';
-  const digestRef = seedPackage(o.cacheDir, ref, [packageYaml]);
   const configuration: Obj = {
     apiVersion: 'pkg.crossplane.io/v1',
     kind: 'Configuration',
@@ -292,17 +316,7 @@ export function installConfigurationOffline(o: {
   const prerequisites = (yaml.loadAll(readFileSync(join(o.root, PACKAGE_DIR, 'prerequisites.yaml'), 'utf8')) as Obj[]).filter(
     Boolean,
   );
-  o.apply([
-    ...offline.objects,
-    {
-      apiVersion: 'pkg.crossplane.io/v1beta1',
-      kind: 'ImageConfig',
-      metadata: { name: 'offline-configuration' },
-      spec: { matchImages: [{ type: 'Prefix', prefix: ref }], rewriteImage: { prefix: digestRef } },
-    },
-    ...prerequisites,
-    ...deps,
-  ]);
+  o.apply([...offline.objects, seeded.imageConfig, ...prerequisites, ...deps]);
   o.apply([configuration]);
   return { configuration, packageYaml, dependencies: offline.packages };
 }
