@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { jsonClone, packageRoot } from '../paths.js';
 import { Environment } from '@marcbachmann/cel-js';
 import { API_GROUP_VERSION, KIND } from './constants.js';
-import type { JsonSchema } from './schema.js';
+import type { JsonSchema, ValidationRule } from './schema.js';
 import type { Obj } from './obj.js';
 import { applyDefaults } from '../render/defaults.js';
 import { evaluateCached } from '../util/cel.js';
@@ -18,6 +18,14 @@ import { evaluateCached } from '../util/cel.js';
  * checked by the drift check, so that validating does not build the XRD (cdk8s, the Crossplane
  * models) at run time; a rule added to the XRD reaches the validator with the next synth.
  */
+/** How the API server words a failed rule's `reason` (k8s.io/apimachinery field.ErrorType). */
+const REASON_TEXT: Record<NonNullable<ValidationRule['reason']>, string> = {
+  FieldValueInvalid: 'Invalid value',
+  FieldValueRequired: 'Required value',
+  FieldValueForbidden: 'Forbidden',
+  FieldValueDuplicate: 'Duplicate value',
+};
+
 export const SCHEMA_JSON = 'src/apis/generated/openapi-v3-schema.json';
 
 /** The openAPIV3Schema of an XRD manifest's first version. */
@@ -118,7 +126,11 @@ function walk(value: unknown, s: JsonSchema, path: string, out: Finding[]): void
     }
     if (ok !== true) {
       const field = r.fieldPath ? `${path}${r.fieldPath}` : path;
-      out.push({ field, rule: 'cel', message: `${field}: Invalid value: ${r.message}${ok === false ? '' : ` (${String(ok)})`}` });
+      out.push({
+        field,
+        rule: 'cel',
+        message: `${field}: ${REASON_TEXT[r.reason ?? 'FieldValueInvalid']}: ${r.message}${ok === false ? '' : ` (${String(ok)})`}`,
+      });
     }
   }
 }

@@ -280,18 +280,20 @@ describe('operator on a real API server', () => {
       'fails on s3-gateway-endpoint: spec.forProvider.vpcEndpointType should be Gateway, is "Interface"',
     );
     expect(await regressions()).toBe(before + 1);
-    // The per-control gauge is published after the Events are recorded: wait for it.
-    await waitFor(
-      async () =>
-        (await op.metric(m('compliance_control_failing'), {
-          namespace: NS,
-          platform: 'alpha',
-          control,
-          resource: 's3-gateway-endpoint',
-        })) === 1,
-      10_000,
-      'compliance_control_failing = 1',
-    );
+    /** The per-control gauge is published (and dropped) after the Event is recorded: wait for it. */
+    const gauge = (want: number | undefined, what: string) =>
+      waitFor(
+        async () =>
+          (await op.metric(m('compliance_control_failing'), {
+            namespace: NS,
+            platform: 'alpha',
+            control,
+            resource: 's3-gateway-endpoint',
+          })) === want,
+        10_000,
+        what,
+      );
+    await gauge(1, 'compliance_control_failing = 1');
     const h = await waitFor(
       async () => {
         const c = (await health('alpha'))?.compliance as Obj | undefined;
@@ -310,18 +312,7 @@ describe('operator on a real API server', () => {
       20_000,
       'ComplianceControlPassed',
     );
-    // The gauge is dropped after the Event is recorded (as it is published after it): wait.
-    await waitFor(
-      async () =>
-        (await op.metric(m('compliance_control_failing'), {
-          namespace: NS,
-          platform: 'alpha',
-          control,
-          resource: 's3-gateway-endpoint',
-        })) === undefined,
-      10_000,
-      'compliance_control_failing gone',
-    );
+    await gauge(undefined, 'compliance_control_failing gone');
   });
 
   test('hot-loop guard: churn beyond the limit raises an Event and a metric, and with --hot-loop-pause annotates paused', async () => {

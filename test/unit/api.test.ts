@@ -54,6 +54,24 @@ describe('offline admission (schema + CEL) of claims', () => {
     },
   );
 
+  test("a rule's reason words the message as the API server does (Required value, not Invalid value)", () => {
+    const claim = {
+      apiVersion: API_GROUP_VERSION,
+      kind: KIND,
+      metadata: { name: 'p' },
+      spec: { parameters: { environment: 'production', monitoring: { alarmEmail: 'a@example.com' } } },
+    };
+    const messages = validateClaim(claim).findings.map((f) => f.message);
+    expect(messages).toContain(
+      'spec.parameters.loadBalancer.certificateArn: Required value: spec.parameters.loadBalancer.certificateArn is required in production (no HTTP-only production path)',
+    );
+    // A rule without a reason is an invalid value.
+    const bad = { ...claim, spec: { parameters: { ...claim.spec.parameters, database: { deletionProtection: false } } } };
+    expect(validateClaim(bad).findings.map((f) => f.message)).toContain(
+      'spec.parameters.database.deletionProtection: Invalid value: spec.parameters.database.deletionProtection must be true in production',
+    );
+  });
+
   test('defaults fill a claim that omits whole sections', () => {
     const { defaulted } = validateClaim({ apiVersion: API_GROUP_VERSION, kind: KIND, metadata: { name: 'p' } });
     expect(defaulted).toMatchObject({
