@@ -88,9 +88,11 @@ export function renderSteadyState(claim: unknown, opts: { composition?: Record<s
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const observed = observe(current.resources);
     const next = renderClaim(xr, { ...opts, observed });
-    const before = JSON.stringify([xr.status ?? {}, current.resources.map((r) => r.name)]);
+    // Settled when a reconcile changes neither the status nor any composed resource (not only the
+    // set of names: a resource whose desired spec changed is applied, observed and reported again).
+    const before = JSON.stringify([xr.status ?? {}, current.resources.map((r) => [r.name, r.resource])]);
     xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };
-    const after = JSON.stringify([xr.status, next.resources.map((r) => r.name)]);
+    const after = JSON.stringify([xr.status, next.resources.map((r) => [r.name, r.resource])]);
     current = next;
     if (before === after) {
       return {

@@ -192,3 +192,91 @@ describe('renderSteadyState', () => {
     expect(() => renderSteadyState(bad, { composition: composition([]) })).toThrow(/^invalid claim: .*environment/);
   });
 });
+
+describe('renderSteadyState: the reconcile loop', () => {
+  // Three buckets in a chain: b needs a's ARN, c needs b's, each through the composite's status
+  // (ToComposite, then a Required FromComposite). Each link takes one more reconcile.
+  const link = (from: string, to: string) => ({
+    name: to,
+    base: { apiVersion: 's3.aws.m.upbound.io/v1beta1', kind: 'Bucket', spec: { forProvider: {} } },
+    patches: [
+      {
+        type: 'FromCompositeFieldPath',
+        fromFieldPath: `status.${from}Arn`,
+        toFieldPath: 'spec.forProvider.tags[after]',
+        policy: { fromFieldPath: 'Required' },
+      },
+      { type: 'ToCompositeFieldPath', fromFieldPath: 'status.atProvider.arn', toFieldPath: `status.${to}Arn` },
+    ],
+  });
+  const chain = {
+    spec: {
+      mode: 'Pipeline',
+      pipeline: [
+        {
+          step: 'pt',
+          functionRef: { name: 'crossplane-contrib-function-patch-and-transform' },
+          input: {
+            resources: [
+              {
+                name: 'a',
+                base: { apiVersion: 's3.aws.m.upbound.io/v1beta1', kind: 'Bucket', spec: { forProvider: {} } },
+                patches: [{ type: 'ToCompositeFieldPath', fromFieldPath: 'status.atProvider.arn', toFieldPath: 'status.aArn' }],
+              },
+              link('a', 'b'),
+              link('b', 'c'),
+            ],
+          },
+        },
+      ],
+    },
+  };
+
+  test('a chain of three resources converges: every resource, every output, each waiting for the one before', () => {
+    const s = renderSteadyState(claim(), { composition: chain });
+    expect(s.first.resources.map((r) => r.name)).toEqual(['a']);
+    expect(s.final.resources.map((r) => r.name)).toEqual(['a', 'b', 'c']);
+    expect(s.status).toEqual({
+      aArn: 'arn:aws:s3:::bucket-a',
+      bArn: 'arn:aws:s3:::bucket-b',
+      cArn: 'arn:aws:s3:::bucket-c',
+    });
+    expect(((s.byName.get('c')?.spec as Obj).forProvider as Obj).tags).toEqual({ after: 'arn:aws:s3:::bucket-b' });
+  });
+
+  test('a composition that never settles is an error, not a loop', () => {
+    // Every reconcile writes a longer value into the status, which the next reconcile reads.
+    const growing = {
+      spec: {
+        mode: 'Pipeline',
+        pipeline: [
+          {
+            step: 'pt',
+            functionRef: { name: 'crossplane-contrib-function-patch-and-transform' },
+            input: {
+              resources: [
+                {
+                  name: 'a',
+                  base: {
+                    apiVersion: 's3.aws.m.upbound.io/v1beta1',
+                    kind: 'Bucket',
+                    spec: { forProvider: { tags: { n: 'x' } } },
+                  },
+                  patches: [
+                    {
+                      type: 'CombineFromComposite',
+                      combine: { strategy: 'string', variables: [{ fromFieldPath: 'status.n' }], string: { fmt: '%sx' } },
+                      toFieldPath: 'spec.forProvider.tags[n]',
+                    },
+                    { type: 'ToCompositeFieldPath', fromFieldPath: 'spec.forProvider.tags[n]', toFieldPath: 'status.n' },
+                  ],
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    expect(() => renderSteadyState(claim(), { composition: growing })).toThrow('no steady state after 12 reconciles');
+  });
+});

@@ -254,6 +254,31 @@ describe('renderComposition: patch-and-transform', () => {
     expect(after.warnings).toEqual([]);
   });
 
+  test('ToComposite MergeObjects merges what several resources report; without it the last one replaces', () => {
+    const report = (toFieldPath: string, policy?: Obj) => ({
+      type: 'ToCompositeFieldPath',
+      fromFieldPath: 'status.atProvider.tags',
+      toFieldPath,
+      ...(policy ? { policy } : {}),
+    });
+    const merge = { toFieldPath: 'MergeObjects' };
+    const c = composition(
+      pt([
+        bucket('a', [report('status.merged', merge), report('status.replaced')]),
+        bucket('b', [report('status.merged', merge), report('status.replaced')]),
+      ]),
+    );
+    const observed = {
+      a: { status: { atProvider: { tags: { a: '1', shared: 'from-a' } } } },
+      b: { status: { atProvider: { tags: { b: '2', shared: 'from-b' } } } },
+    };
+    expect(renderComposition(c, xr, { observed }).composite.status).toEqual({
+      // MergeObjects keeps the keys already there (a's shared), adds the others.
+      merged: { a: '1', shared: 'from-a', b: '2' },
+      replaced: { b: '2', shared: 'from-b' },
+    });
+  });
+
   test('errors of a patch name the resource, the patch type and index; unsupported ones pass unchanged', () => {
     const bad = {
       type: 'FromCompositeFieldPath',
