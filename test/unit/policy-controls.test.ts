@@ -179,6 +179,15 @@ const CASES: Case[] = [
     ],
     [
       fp({ rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: true }] }),
+      // A key id does not make SSE-S3 a KMS encryption.
+      fp({
+        rule: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256', kmsMasterKeyId: 'arn:aws:kms:k' },
+            bucketKeyEnabled: true,
+          },
+        ],
+      }),
       fp({
         rule: [
           {
