@@ -2,7 +2,8 @@
  * The scanner's tables (src/scan/kinds.ts, src/scan/terraform.ts) against the source of the
  * provider-upjet-aws release the chart installs (PROVIDER_AWS_VERSION, as a Go module):
  * each kind's Terraform type and naming argument, each selector's target field and extracted
- * attribute, and every converted claim against the provider's Terraform schema (config/schema.json).
+ * attribute, and every converted claim against the provider's Terraform schema (config/schema.json);
+ * and the diff's replacement table (src/diff/replacement.ts) against the provider's argument docs.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { claimToTerraform } from '../../src/scan/scan.js';
 import { LIST_SELECTORS, referenceAttribute, type TfBody, type TfValue } from '../../src/scan/terraform.js';
 import { validClaims } from '../helpers.js';
 import { isObj } from '../../src/apis/obj.js';
+import { FORCE_NEW } from '../../src/diff/replacement.js';
+import yaml from 'js-yaml';
 
 const MODULE = 'github.com/upbound/provider-aws/v2';
 
@@ -229,5 +232,41 @@ describe('converted claims are valid Terraform for the pinned provider', () => {
     }
     expect(problems).toEqual([]);
     expect(refs.length).toBeGreaterThan(20);
+  });
+});
+
+describe('the replacement table (src/diff/replacement.ts) agrees with the pinned provider', () => {
+  /** The argument docs of every Terraform resource type, as the provider release carries them. */
+  const metadata = yaml.load(readFileSync(join(dir, 'config', 'provider-metadata.yaml'), 'utf8')) as {
+    resources: Record<string, { argumentDocs?: Record<string, unknown> }>;
+  };
+  const FORCES_NEW = /forces? (a )?new resource/i;
+
+  test('every row is a kind of the kind table', () => {
+    expect(Object.keys(FORCE_NEW).filter((key) => !(key in AWS_KINDS))).toEqual([]);
+  });
+
+  test.each(kinds.map((k) => [k.key, k] as const))('%s', (_key, k) => {
+    // The spec.forProvider struct: the one <Kind>Spec names (VPCParameters_2 where the name is taken).
+    const types = `${k.base}_types.go`;
+    const forProvider = new RegExp(`^type ${k.kind}Spec struct \\{[\\s\\S]*?ForProvider\\s+(\\w+)`, 'm').exec(
+      readFileSync(types, 'utf8'),
+    )?.[1];
+    const params = goStructs(types).get(forProvider ?? '') ?? [];
+    expect(params.length).toBeGreaterThan(0);
+    const docs = metadata.resources[k.mapping.type]?.argumentDocs ?? {};
+    // Top-level spec.forProvider fields whose Terraform argument is documented as forcing a new resource.
+    const documented = params.filter((f) => f.tf !== undefined && FORCES_NEW.test(String(docs[f.tf] ?? ''))).map((f) => f.json);
+    const rows = Object.entries(FORCE_NEW[k.key] ?? {});
+    expect(
+      rows
+        .filter(([, source]) => source === 'provider-docs')
+        .map(([field]) => field)
+        .sort(),
+    ).toEqual([...new Set(documented)].sort());
+    // The hand-kept rows name real fields, and none of them is one the docs already cover.
+    const schemaRows = rows.filter(([, source]) => source === 'terraform-schema').map(([field]) => field);
+    expect(schemaRows.filter((f) => !params.some((p) => p.json === f))).toEqual([]);
+    expect(schemaRows.filter((f) => documented.includes(f))).toEqual([]);
   });
 });
