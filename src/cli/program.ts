@@ -123,6 +123,42 @@ ${exitCodes(`0 Ready, 1 not Ready (with --watch: not Ready when the timeout pass
     load: () => import('./commands/status.js'),
   },
   {
+    name: 'diff',
+    summary: 'What applying a claim or a new Composition would change in a live platform (-f claim.yaml)',
+    description: `Show what applying a PaymentPlatform claim, or upgrading to another Composition, would
+change in the live platform: for each composed resource the fields added, changed and removed,
+and the resources that would be created, deleted or orphaned. Nothing is applied.
+
+The desired resources are rendered offline (as render does) from the claim's spec on the live
+platform (its uid, status and the live composed resources as observed), with the plugin's
+Composition, a Composition file (--composition, e.g. from a new chart version) or the Composition
+of a chart directory (--chart, through helm template). They are compared with the live objects the
+way Crossplane applies them (server-side apply): only fields the Composition sets count, and a
+field is removed when Crossplane's field manager owns it and the new Composition no longer sets it.
+
+A change that AWS cannot make in place is marked "forces a new resource", with its source: the
+provider's docs ("Forces new resource") or the Terraform schema (a hand-kept table,
+src/diff/replacement.ts). provider-upjet-aws does not replace resources: it refuses such an
+update and the resource stays Synced=False. A field in neither list is not known to force
+replacement; that is not a promise that AWS changes it in place.
+
+Reads the cluster of the current kubeconfig context, as kubectl.`,
+    options: () => [
+      ...fileOptions('the claim (YAML or JSON), as it would be applied; - reads standard input'),
+      new Option('--composition <file>', "compare with the Composition in this YAML file (the only one, or the package's name)"),
+      new Option('--chart <dir>', 'compare with the Composition of this chart directory (helm template; $HELM or helm on PATH)'),
+      output(['table', 'json', 'yaml'], 'table, json or yaml (only the resources that change)'),
+    ],
+    after:
+      exitCodes('0 no differences, 1 differences (as kubectl diff), 2 usage or error.') +
+      examples(
+        'diff -f examples/claims/production.yaml',
+        'diff -f platform.yaml --chart ./payment-platform-0.2.0',
+        'diff -f platform.yaml --composition new.yaml -o json | jq \'.resources[] | select(.action == "replace")\'',
+      ),
+    load: () => import('./commands/diff.js'),
+  },
+  {
     name: 'report',
     summary: 'PCI-DSS evidence per requirement (NAME live, or -f claim.yaml simulated)',
     description: `Print the PCI-DSS v4.0.1 evidence of a PaymentPlatform, per requirement: each control
