@@ -8,6 +8,7 @@
  * reconciles with the stand-in provider, as it does with the chart.
  */
 import { jest } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -162,20 +163,48 @@ const identities = (ns: string): Record<string, string> =>
     }),
   );
 
-/** A copy of the package sources whose Composition differs: the VPC template carries one more tag. */
+/** The package's Composition with `change` applied to the pipeline's resource templates. */
+function changedComposition(change: (templates: Obj[]) => void): Obj {
+  const composition = yaml.load(readFileSync(join(ROOT, API_FILES.composition), 'utf8')) as Obj;
+  const step = ((composition.spec as Obj).pipeline as Obj[])[0] as Obj;
+  change((step.input as Obj).resources as Obj[]);
+  return composition;
+}
+const template = (templates: Obj[], name: string): Obj => templates.find((r) => r.name === name) as Obj;
+const forProviderOf = (t: Obj): Obj => ((t.base as Obj).spec as Obj).forProvider as Obj;
+
+/** v0.2.0's Composition: the VPC template carries one more tag. */
+const V2_COMPOSITION = (): Obj =>
+  changedComposition((templates) => {
+    (forProviderOf(template(templates, 'vpc')) as Obj & { tags: Obj }).tags[UPGRADE_TAG] = 'v0.2.0';
+  });
+
+/** A copy of the package sources whose Composition is v0.2.0's. */
 function changedPackageRoot(): string {
   const root = mkdtempSync(join(tmpdir(), 'pp-package-v2-'));
   for (const file of [...PACKAGE_CONTENTS, ...['minimal.yaml', 'production.yaml'].map((f) => join(PACKAGE_EXAMPLES, f))]) {
     mkdirSync(dirname(join(root, file)), { recursive: true });
     copyFileSync(join(ROOT, file), join(root, file));
   }
-  const composition = yaml.load(readFileSync(join(ROOT, API_FILES.composition), 'utf8')) as Obj;
-  const step = ((composition.spec as Obj).pipeline as Obj[])[0] as Obj;
-  const vpc = ((step.input as Obj).resources as Obj[]).find((r) => r.name === 'vpc') as Obj;
-  (((vpc.base as Obj).spec as Obj).forProvider as Obj & { tags: Obj }).tags[UPGRADE_TAG] = 'v0.2.0';
-  writeFileSync(join(root, API_FILES.composition), yaml.dump(composition, { noRefs: true, lineWidth: -1 }));
+  writeFileSync(join(root, API_FILES.composition), yaml.dump(V2_COMPOSITION(), { noRefs: true, lineWidth: -1 }));
   return root;
 }
+
+/** `kubectl payments diff` as a user runs it (the plugin as a process) against this control plane. */
+function diff(...args: string[]): { code: number | null; stdout: string; stderr: string; json: () => Obj } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/kubectl-payments.js'), 'diff', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, KUBECONFIG: cp.kubeconfig },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, json: () => JSON.parse(r.stdout) as Obj };
+}
+/** A Composition written to a file, for --composition. */
+function compositionFile(dir: string, name: string, composition: Obj): string {
+  const file = join(dir, name);
+  writeFileSync(file, yaml.dump(composition, { noRefs: true, lineWidth: -1 }));
+  return file;
+}
+const CLAIM_FILE = join(ROOT, 'examples/claims/minimal.yaml');
 
 test('upgrade to a package with a changed Composition: the Automatic platform follows, the Manual one waits until its revision is moved; nothing is re-created', async () => {
   cp.namespace(PINNED_NS);
@@ -193,6 +222,56 @@ test('upgrade to a package with a changed Composition: the Automatic platform fo
   expect([xrSpec(namespace).compositionUpdatePolicy, xrSpec(PINNED_NS).compositionUpdatePolicy]).toEqual(['Automatic', 'Manual']);
   const before = { auto: identities(namespace), pinned: identities(PINNED_NS) };
   expect(Object.keys(before.auto).length).toBeGreaterThan(80);
+
+  // Before the upgrade, `kubectl payments diff` says what it would do.
+  const dir = mkdtempSync(join(tmpdir(), 'pp-diff-'));
+  try {
+    // The installed Composition against the live platform: nothing to change in any of the 95.
+    const same = diff('-f', CLAIM_FILE, '-o', 'json');
+    expect([same.code, same.stderr]).toEqual([0, '']);
+    expect(same.json().summary).toEqual({ update: 0, replace: 0, delete: 0, orphan: 0, create: 0, unchanged: 95 });
+
+    // v0.2.0's Composition: one tag added to the VPC, in place; nothing replaced, deleted or created.
+    const v2 = diff('-f', CLAIM_FILE, '--composition', compositionFile(dir, 'v2.yaml', V2_COMPOSITION()));
+    console.log(`kubectl payments diff -f examples/claims/minimal.yaml --composition v0.2.0.yaml\n${v2.stdout}`);
+    expect(v2.code).toBe(1);
+    expect(v2.stdout).toContain(`+ spec.forProvider.tags[${UPGRADE_TAG}]: "v0.2.0"`);
+    const v2json = diff('-f', CLAIM_FILE, '--composition', join(dir, 'v2.yaml'), '-o', 'json').json();
+    expect(v2json.summary).toEqual({ update: 1, replace: 0, delete: 0, orphan: 0, create: 0, unchanged: 94 });
+    expect(v2json.resources).toEqual([
+      {
+        name: 'vpc',
+        apiVersion: 'ec2.aws.m.upbound.io/v1beta1',
+        kind: 'VPC',
+        object: expect.stringMatching(/^payments-/),
+        action: 'update',
+        changes: [{ path: `spec.forProvider.tags[${UPGRADE_TAG}]`, op: 'add', to: 'v0.2.0' }],
+      },
+    ]);
+
+    // A Composition that would hurt: the flow log's traffic type changed (AWS cannot change it in
+    // place) and the S3 gateway endpoint dropped (its managed resource and the AWS endpoint deleted).
+    const harmful = changedComposition((templates) => {
+      forProviderOf(template(templates, 'flow-log')).trafficType = 'REJECT';
+      templates.splice(templates.indexOf(template(templates, 's3-gateway-endpoint')), 1);
+    });
+    const bad = diff('-f', CLAIM_FILE, '--composition', compositionFile(dir, 'harmful.yaml', harmful));
+    console.log(`kubectl payments diff --composition harmful.yaml\n${bad.stdout}`);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^! flow-log \(FlowLog payments-\w+\): NEEDS A NEW AWS RESOURCE/m);
+    expect(bad.stdout).toMatch(/^- s3-gateway-endpoint \(VPCEndpoint payments-\w+\): DELETED, and the AWS resource with it$/m);
+    const badJson = diff('-f', CLAIM_FILE, '--composition', join(dir, 'harmful.yaml'), '-o', 'json').json();
+    expect((badJson.resources as Obj[]).map((r) => [r.name, r.action, r.changes])).toEqual([
+      [
+        'flow-log',
+        'replace',
+        [{ path: 'spec.forProvider.trafficType', op: 'change', from: 'ALL', to: 'REJECT', replacement: 'terraform-schema' }],
+      ],
+      ['s3-gateway-endpoint', 'delete', []],
+    ]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 
   // v0.2.0 through the package manager: a new ConfigurationRevision updates the Composition.
   const root = changedPackageRoot();
@@ -232,6 +311,16 @@ test('upgrade to a package with a changed Composition: the Automatic platform fo
   ]);
   await until('the pinned platform on revision 2, its VPC tagged', 300_000, () => vpcTags(PINNED_NS)[UPGRADE_TAG] === 'v0.2.0');
   expect(revisionOf(PINNED_NS)).toBe(rev2Name);
-  // Same managed resources, same uids, same external names: the upgrade changed a tag in place.
+  // Same managed resources, same uids, same external names: the upgrade changed a tag in place,
+  // as the diff said; and against the new Composition the diff has nothing left to do.
   expect({ auto: identities(namespace), pinned: identities(PINNED_NS) }).toEqual(before);
+  const after = diff(
+    '-f',
+    CLAIM_FILE,
+    '-o',
+    'json',
+    '--composition',
+    compositionFile(tmpdir(), `pp-v2-${process.pid}.yaml`, V2_COMPOSITION()),
+  );
+  expect([after.code, (after.json().summary as Obj).unchanged]).toEqual([0, 95]);
 });
