@@ -9,7 +9,7 @@
  * client and the provider models stay external: only status/report load the former, and
  * validate imports only the models of the kinds it renders (by a computed path).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 import { type Obj } from '../apis/obj.js';
@@ -19,6 +19,8 @@ import { COMPOSITION_JSON, COMPOSITION_YAML, compileComposition } from './compos
 
 const root = packageRoot();
 const outdir = join(root, 'dist', 'cli');
+// Chunk names carry a content hash: without this, every build would leave the previous ones.
+rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
 
 await build({
   absWorkingDir: root,
