@@ -14,6 +14,8 @@
  *   BENCH_BASELINE=/path/to/checkout     also runs that checkout's bin/kubectl-payments.js
  *                                        (built) in the same rounds, rows marked (baseline)
  *
+ * A `node -e ''` row is the floor: Node.js starting and exiting, part of every other row.
+ *
  * Goals (issue 13, per process, median): render and validate <= 0.25 s CPU and <= 150 ms wall
  * and >= 3x less CPU than `crossplane render` with its functions; --help and --version <= 80 ms
  * wall.
@@ -49,7 +51,7 @@ interface Sample {
 interface Variant {
   readonly label: string;
   readonly group: string;
-  readonly kind: 'ours' | 'baseline' | 'crossplane' | 'start';
+  readonly kind: 'ours' | 'baseline' | 'crossplane' | 'start' | 'floor';
   readonly argv: readonly string[];
   readonly samples: Sample[];
 }
@@ -93,6 +95,9 @@ async function main(): Promise<void> {
     add(`kubectl payments ${label}`, group, label.startsWith('--') ? 'start' : 'ours', [cli, ...args]);
     if (baseline) add(`kubectl payments ${label} (baseline)`, group, 'baseline', [baseline, ...args]);
   };
+  // Node.js starting and exiting, nothing else: the part of every row below that no change to the
+  // CLI can remove (the `node` on PATH, which the plugin's `#!/usr/bin/env node` line runs).
+  add("node -e '' (Node.js start alone)", 'start', 'floor', ['node', '-e', '']);
   ours('--version', 'start', ['--version']);
   ours('--help', 'start', ['--help']);
   const fns = await startFunctions();
@@ -182,6 +187,11 @@ function report(variants: readonly Variant[], before: number[], after: number[])
   for (const v of variants.filter((x) => x.kind === 'start')) {
     const wall = median(v.samples.map((s) => s.wall));
     goals.push([`${v.label}: wall ${ms(wall)} <= ${GOAL.startWall * 1000} ms`, wall <= GOAL.startWall]);
+  }
+  for (const v of variants.filter((x) => x.kind === 'floor')) {
+    console.log(
+      `floor: ${v.label} took ${ms(median(v.samples.map((s) => s.wall)))} wall and ${sec(median(v.samples.map((s) => s.cpu)))} CPU (median), part of every row\n`,
+    );
   }
   for (const [what, met] of goals) console.log(`goal ${met ? 'met    ' : 'NOT met'}  ${what}`);
   console.log(`\n${goals.filter(([, m]) => m).length} of ${goals.length} goals met`);
