@@ -576,7 +576,7 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const results: Result[] = [];
   for (const n of options.sizes) results.push(await measure(n, options));
-  const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}; etcd, kube-apiserver, the operator and this benchmark share the machine, and other work ran on it (load average at the end of each N: ${results.map((r) => `N=${r.n} ${r.load}`).join('; ')})`;
+  const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}; etcd, kube-apiserver, the operator and this benchmark share the machine (load average at the end of each N, their own load included: ${results.map((r) => `N=${r.n} ${r.load}`).join('; ')})`;
   const command = `node dist/bench/operator-bench.js ${process.argv.slice(2).join(' ')}`.trim();
   const out = `${table(results, options.operators.length > 1)}\n\nMeasured ${new Date().toISOString().slice(0, 10)} by \`${command}\` on ${machine}. The operator ran as the chart deploys it (NODE_OPTIONS \`${nodeOptions()}\`, memory limit ${memoryLimit()}, default arguments${options.operatorArgs.length > 0 ? ` plus ${options.operatorArgs.join(' ')}` : ''}); reaction changes were made one at a time while ${options.churn} unrelated status updates per second were requested on other platforms' resources.\n`;
   process.stdout.write(`\n${out}\n`);
