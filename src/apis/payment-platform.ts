@@ -62,6 +62,19 @@ export const DEFAULTS = {
 
 const DNS_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 
+/*
+ * Formats that CEL rules take apart (substring, split). Each is the field's `pattern` and the
+ * guard of those rules: a value the pattern refuses gets the pattern's one error, not also an
+ * evaluation error ("end index out of range", "index out of bounds") from every rule that reads it.
+ */
+const BACKUP_WINDOW = '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$';
+const MAINTENANCE_WINDOW =
+  '^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$';
+const CERTIFICATE_ARN = '^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$';
+const SNS_TOPIC_ARN = '^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$';
+/** CEL: `rule` where `e` matches `pattern`; true (nothing to say) where it does not. */
+const whereMatches = (e: string, pattern: string, rule: string): string => `!${e}.matches(${JSON.stringify(pattern)}) || ${rule}`;
+
 /** CEL: a string list literal. */
 const celList = (items: readonly string[]): string => `[${items.map((i) => `'${i}'`).join(', ')}]`;
 /** CEL: minutes since midnight of the `hh:mm` at `offset` of the string `e`. */
@@ -193,23 +206,22 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
           }),
           backupWindow: str('Daily backup window, UTC, `hh:mm-hh:mm`.', {
             default: DEFAULTS.backupWindow,
-            pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$',
+            pattern: BACKUP_WINDOW,
             maxLength: 11,
             'x-kubernetes-validations': [
               {
-                rule: `${backupLength('self')} >= ${MIN_WINDOW_MINUTES}`,
+                rule: whereMatches('self', BACKUP_WINDOW, `${backupLength('self')} >= ${MIN_WINDOW_MINUTES}`),
                 message: `spec.parameters.database.backupWindow must be at least ${MIN_WINDOW_MINUTES} minutes long (RDS)`,
               },
             ],
           }),
           maintenanceWindow: str('Weekly maintenance window, UTC, `ddd:hh:mm-ddd:hh:mm`.', {
             default: DEFAULTS.maintenanceWindow,
-            pattern:
-              '^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$',
+            pattern: MAINTENANCE_WINDOW,
             maxLength: 19,
             'x-kubernetes-validations': [
               {
-                rule: `${maintenanceLength('self')} >= ${MIN_WINDOW_MINUTES}`,
+                rule: whereMatches('self', MAINTENANCE_WINDOW, `${maintenanceLength('self')} >= ${MIN_WINDOW_MINUTES}`),
                 message: `spec.parameters.database.maintenanceWindow must be at least ${MIN_WINDOW_MINUTES} minutes long (RDS)`,
               },
             ],
@@ -257,13 +269,21 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
               // The backup window is daily, the maintenance window weekly: they overlap if the
               // maintenance window meets the backup window of any day. Windows are half-open, so
               // 03:00-04:00 and sun:04:00-sun:05:00 (the defaults) do not overlap.
-              rule: `${maintenanceLength('self.maintenanceWindow')} < 1440 && ${mod(
-                `${maintenanceStart('self.maintenanceWindow')} - ${backupStart('self.backupWindow')}`,
-                1440,
-              )} >= ${backupLength('self.backupWindow')} && ${mod(
-                `${backupStart('self.backupWindow')} - ${maintenanceStart('self.maintenanceWindow')}`,
-                1440,
-              )} >= ${maintenanceLength('self.maintenanceWindow')}`,
+              rule: whereMatches(
+                'self.backupWindow',
+                BACKUP_WINDOW,
+                whereMatches(
+                  'self.maintenanceWindow',
+                  MAINTENANCE_WINDOW,
+                  `(${maintenanceLength('self.maintenanceWindow')} < 1440 && ${mod(
+                    `${maintenanceStart('self.maintenanceWindow')} - ${backupStart('self.backupWindow')}`,
+                    1440,
+                  )} >= ${backupLength('self.backupWindow')} && ${mod(
+                    `${backupStart('self.backupWindow')} - ${maintenanceStart('self.maintenanceWindow')}`,
+                    1440,
+                  )} >= ${maintenanceLength('self.maintenanceWindow')})`,
+                ),
+              ),
               message:
                 'spec.parameters.database.backupWindow must not overlap spec.parameters.database.maintenanceWindow (RDS refuses overlapping windows)',
               fieldPath: '.backupWindow',
@@ -275,7 +295,7 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
         certificateArn: str(
           'ACM certificate for the HTTPS listener. When set, port 443 serves HTTPS and port 80 only redirects (301) to it; when unset (not allowed in production), port 80 forwards to the targets.',
           {
-            pattern: '^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]{36}$',
+            pattern: CERTIFICATE_ARN,
             maxLength: 128,
           },
         ),
@@ -311,7 +331,7 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
         snsTopicArn: str(
           "An existing SNS topic (for example an on-call integration) notified besides the platform's own topic.",
           {
-            pattern: '^arn:aws(-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$',
+            pattern: SNS_TOPIC_ARN,
             maxLength: 300,
           },
         ),
@@ -442,23 +462,23 @@ export const parametersSchema: JsonSchema = withNestedDefaults(
           reason: 'FieldValueRequired',
         },
         {
-          rule: "!has(self.monitoring.snsTopicArn) || self.monitoring.snsTopicArn.split(':')[3] == self.region",
+          rule: `!has(self.monitoring.snsTopicArn) || ${whereMatches('self.monitoring.snsTopicArn', SNS_TOPIC_ARN, "self.monitoring.snsTopicArn.split(':')[3] == self.region")}`,
           message: 'spec.parameters.monitoring.snsTopicArn must be in spec.parameters.region',
           fieldPath: '.monitoring.snsTopicArn',
         },
         {
-          rule: `!has(self.monitoring.snsTopicArn) || self.monitoring.snsTopicArn.split(':')[1] == ${celPartitionOf('self.region')}`,
+          rule: `!has(self.monitoring.snsTopicArn) || ${whereMatches('self.monitoring.snsTopicArn', SNS_TOPIC_ARN, `self.monitoring.snsTopicArn.split(':')[1] == ${celPartitionOf('self.region')}`)}`,
           message: "spec.parameters.monitoring.snsTopicArn must be in spec.parameters.region's partition (arn:aws:...)",
           fieldPath: '.monitoring.snsTopicArn',
         },
         {
-          rule: "!has(self.loadBalancer.certificateArn) || self.loadBalancer.certificateArn.split(':')[3] == self.region",
+          rule: `!has(self.loadBalancer.certificateArn) || ${whereMatches('self.loadBalancer.certificateArn', CERTIFICATE_ARN, "self.loadBalancer.certificateArn.split(':')[3] == self.region")}`,
           message:
             'spec.parameters.loadBalancer.certificateArn must be an ACM certificate in spec.parameters.region (an ALB only uses certificates of its own region)',
           fieldPath: '.loadBalancer.certificateArn',
         },
         {
-          rule: `!has(self.loadBalancer.certificateArn) || self.loadBalancer.certificateArn.split(':')[1] == ${celPartitionOf('self.region')}`,
+          rule: `!has(self.loadBalancer.certificateArn) || ${whereMatches('self.loadBalancer.certificateArn', CERTIFICATE_ARN, `self.loadBalancer.certificateArn.split(':')[1] == ${celPartitionOf('self.region')}`)}`,
           message: "spec.parameters.loadBalancer.certificateArn must be in spec.parameters.region's partition (arn:aws:...)",
           fieldPath: '.loadBalancer.certificateArn',
         },

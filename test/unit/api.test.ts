@@ -72,6 +72,29 @@ describe('offline admission (schema + CEL) of claims', () => {
     );
   });
 
+  test.each([
+    ['database', 'backupWindow', '3am-4am'],
+    ['database', 'maintenanceWindow', 'sunday 4am'],
+    ['loadBalancer', 'certificateArn', 'not-an-arn'],
+    ['monitoring', 'snsTopicArn', 'arn:aws:sns'],
+  ])(
+    'a %s.%s its pattern refuses (%j) gets that one error, not also the evaluation errors of the rules that read it',
+    (section, field, value) => {
+      // The rules that cut these values at fixed offsets or split them on ':' would fail to
+      // evaluate ("end index out of range", "index out of bounds"); they are guarded by the pattern.
+      const claim = {
+        apiVersion: API_GROUP_VERSION,
+        kind: KIND,
+        metadata: { name: 'p' },
+        spec: { parameters: { [section]: { [field]: value } } },
+      };
+      const findings = validateClaim(claim).findings.map((f) => [f.field, f.rule, f.message.slice(0, f.message.indexOf(' ^'))]);
+      expect(findings).toEqual([
+        [`spec.parameters.${section}.${field}`, 'pattern', `spec.parameters.${section}.${field}: must match`],
+      ]);
+    },
+  );
+
   test('defaults fill a claim that omits whole sections', () => {
     const { defaulted } = validateClaim({ apiVersion: API_GROUP_VERSION, kind: KIND, metadata: { name: 'p' } });
     expect(defaulted).toMatchObject({
