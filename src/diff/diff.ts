@@ -14,7 +14,9 @@
  * Resources are matched by their `crossplane.io/composition-resource-name` annotation.
  */
 import { ANNOTATION_COMPOSITION_RESOURCE_NAME, ANNOTATION_EXTERNAL_NAME } from '../apis/constants.js';
+import { isDeepStrictEqual } from 'node:util';
 import { isObj, type Obj } from '../apis/obj.js';
+import { isAwsManaged } from '../render/provider-checks.js';
 import { forcesReplacement, type ReplacementSource } from './replacement.js';
 
 /** The field manager prefix of Crossplane's composed-resource applies (crossplane v2.4.0). */
@@ -73,16 +75,6 @@ const get = (o: unknown, path: readonly string[]): unknown => {
   return cur;
 };
 
-const equal = (a: unknown, b: unknown): boolean => {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => equal(x, b[i]));
-  if (isObj(a) && isObj(b)) {
-    const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && equal(a[k], b[k]));
-  }
-  return false;
-};
-
 /** The subtrees a composed resource's diff covers. */
 const SCOPES: readonly (readonly string[])[] = [['spec'], ['metadata', 'labels'], ['metadata', 'annotations']];
 
@@ -106,7 +98,7 @@ function addedOrChanged(desired: unknown, live: unknown, path: string[], out: Fi
     else out.push({ path, op: 'add', to: desired });
     return;
   }
-  if (!equal(desired, live)) out.push({ path, op: 'change', from: live, to: desired });
+  if (!isDeepStrictEqual(desired, live)) out.push({ path, op: 'change', from: live, to: desired });
 }
 
 /**
@@ -168,8 +160,6 @@ export function deletesExternal(live: Obj): boolean {
   return !Array.isArray(policies) || policies.includes('*') || policies.includes('Delete');
 }
 
-const isManaged = (o: Obj): boolean => String(o.apiVersion).includes('.upbound.io/');
-
 /**
  * The diff of a platform: every desired resource against its live counterpart (by composition
  * resource name), then the live composed resources nothing desires any more.
@@ -217,18 +207,9 @@ export function diffPlatform(
       apiVersion: String(o.apiVersion),
       kind: String(o.kind),
       object: String(metadataOf(o).name),
-      action: isManaged(o) && !deletesExternal(o) ? 'orphan' : 'delete',
+      action: isAwsManaged(o) && !deletesExternal(o) ? 'orphan' : 'delete',
       changes: [],
     });
   }
   return out;
-}
-
-/** A path as Crossplane writes field paths: `spec.forProvider.tags[team.io/owner]`, `spec.x[0]`. */
-export function fieldPath(path: readonly string[]): string {
-  return path
-    .map((seg, i) =>
-      /^\d+$/.test(seg) ? `[${seg}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(seg) ? (i === 0 ? seg : `.${seg}`) : `[${seg}]`,
-    )
-    .join('');
 }

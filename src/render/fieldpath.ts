@@ -18,6 +18,19 @@ export class FieldPathNotFound extends Error {
   }
 }
 
+/**
+ * Segments written as a field path: an identifier is a dotted segment, anything else (an index, a
+ * tag key such as `team.io/owner`) is bracketed: `['spec', 'tags', 'a/b']` -> `spec.tags[a/b]`.
+ */
+export function formatFieldPath(segments: readonly string[]): string {
+  let out = '';
+  for (const seg of segments) {
+    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
+    else out += `[${seg}]`;
+  }
+  return out;
+}
+
 export function parseFieldPath(path: string): Segment[] {
   const segments: Segment[] = [];
   let i = 0;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AWS_LIMITS } from '../apis/constants.js';
 import { type Obj } from '../apis/obj.js';
+import { formatFieldPath } from './fieldpath.js';
 
 /** The npm package of the provider models. */
 export const PROVIDER_MODELS = '@crossplane-models/provider-upjet-aws';
@@ -229,14 +230,12 @@ export async function providerModel(apiVersion: string, kind: string): Promise<M
 
 /** A JSON pointer (`/spec/forProvider/tags/a~1b`) as a Crossplane field path (`spec.forProvider.tags[a/b]`). */
 export function pointerToFieldPath(pointer: string): string {
-  let out = '';
-  for (const raw of pointer.split('/').slice(1)) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    // An identifier is a dotted segment; anything else (an array index, a tag key) is bracketed.
-    if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(seg)) out += out === '' ? seg : `.${seg}`;
-    else out += `[${seg}]`;
-  }
-  return out;
+  return formatFieldPath(
+    pointer
+      .split('/')
+      .slice(1)
+      .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~')),
+  );
 }
 
 function modelFindings(name: string, resource: Obj, e: unknown): ResourceFinding[] {

@@ -3,14 +3,7 @@
  * written by hand from the objects below (a live object shaped as the API server returns it,
  * managedFields included).
  */
-import {
-  composedOwnedPaths,
-  deletesExternal,
-  diffPlatform,
-  fieldChanges,
-  fieldPath,
-  fieldsV1Leaves,
-} from '../../src/diff/diff.js';
+import { composedOwnedPaths, deletesExternal, diffPlatform, fieldChanges, fieldsV1Leaves } from '../../src/diff/diff.js';
 import { FORCE_NEW, forcesReplacement } from '../../src/diff/replacement.js';
 import { type Obj } from '../../src/apis/obj.js';
 
@@ -269,15 +262,5 @@ describe('replacement table', () => {
 
   test('every row is keyed <group>/<kind> of a provider-upjet-aws kind', () => {
     for (const key of Object.keys(FORCE_NEW)) expect(key).toMatch(/^[a-z0-9]+\.aws\.m\.upbound\.io\/[A-Z][A-Za-z0-9]+$/);
-  });
-});
-
-describe('fieldPath', () => {
-  test('dots for plain names, brackets for indexes and keys with other characters', () => {
-    expect(fieldPath(['spec', 'forProvider', 'tags', 'Name'])).toBe('spec.forProvider.tags.Name');
-    expect(fieldPath(['metadata', 'annotations', 'crossplane.io/external-name'])).toBe(
-      'metadata.annotations[crossplane.io/external-name]',
-    );
-    expect(fieldPath(['spec', 'forProvider', 'rule', '0', 'status'])).toBe('spec.forProvider.rule[0].status');
   });
 });

@@ -3,7 +3,15 @@
  * (Parse, Paved.GetValue, Paved.SetValue) and the MergeObjects patch policy (mergo without
  * override): expected values written from those semantics.
  */
-import { FieldPathNotFound, getField, hasField, mergeObjects, parseFieldPath, setField } from '../../src/render/fieldpath.js';
+import {
+  FieldPathNotFound,
+  formatFieldPath,
+  getField,
+  hasField,
+  mergeObjects,
+  parseFieldPath,
+  setField,
+} from '../../src/render/fieldpath.js';
 
 describe('parseFieldPath', () => {
   test.each<[string, unknown[]]>([
@@ -182,5 +190,15 @@ describe('keys that are also names of Object.prototype members (bug: `in` saw th
     const o: Record<string, unknown> = { tags: {} };
     setField(o, 'tags.constructor', { a: '1' }, true);
     expect(JSON.parse(JSON.stringify(o))).toEqual({ tags: { constructor: { a: '1' } } });
+  });
+});
+
+describe('formatFieldPath', () => {
+  test('dots for plain names, brackets for indexes and keys with other characters', () => {
+    expect(formatFieldPath(['spec', 'forProvider', 'tags', 'Name'])).toBe('spec.forProvider.tags.Name');
+    expect(formatFieldPath(['metadata', 'annotations', 'crossplane.io/external-name'])).toBe(
+      'metadata.annotations[crossplane.io/external-name]',
+    );
+    expect(formatFieldPath(['spec', 'forProvider', 'rule', '0', 'status'])).toBe('spec.forProvider.rule[0].status');
   });
 });

@@ -5,15 +5,9 @@ import yaml from 'js-yaml';
 import { COMPOSITION_NAME, KIND } from '../../apis/constants.js';
 import { isObj, type Obj } from '../../apis/obj.js';
 import { validateClaim } from '../../apis/validate.js';
-import {
-  compositionResourceName,
-  diffPlatform,
-  fieldPath,
-  type Action,
-  type FieldChange,
-  type ResourceDiff,
-} from '../../diff/diff.js';
+import { compositionResourceName, diffPlatform, type Action, type FieldChange, type ResourceDiff } from '../../diff/diff.js';
 import { SOURCE_TEXT } from '../../diff/replacement.js';
+import { formatFieldPath } from '../../render/fieldpath.js';
 import { renderComposition } from '../../render/render.js';
 import { loadClaim } from '../claim-input.js';
 import { clusterOf, requireOneFile, stringOpt, type CommandInput, type Context } from '../command.js';
@@ -100,7 +94,7 @@ const REPLACEMENT_TEXT: Readonly<Record<NonNullable<FieldChange['replacement']>,
 };
 
 function changeLine(c: FieldChange): string {
-  const path = fieldPath(c.path);
+  const path = formatFieldPath(c.path);
   const what =
     c.op === 'add'
       ? `+ ${path}: ${shown(c.to)}`
@@ -203,7 +197,7 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
     summary: summary(diffs),
     resources: diffs
       .filter((d) => d.action !== 'unchanged')
-      .map((d) => ({ ...d, changes: d.changes.map((c) => ({ ...c, path: fieldPath(c.path) })) })),
+      .map((d) => ({ ...d, changes: d.changes.map((c) => ({ ...c, path: formatFieldPath(c.path) })) })),
   };
   if (format === 'json') ctx.io.out(toJson(data));
   else if (format === 'yaml') ctx.io.out(toYaml([data]));
