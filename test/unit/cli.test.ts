@@ -143,6 +143,23 @@ describe('kubectl payments: command line', () => {
   });
 });
 
+describe('diff', () => {
+  test('a claim the XRD refuses exits 2 (an error), not 1 (differences), before any cluster call', async () => {
+    // The harness fails the test on a cluster call: the claim is judged first.
+    const r = await cli(['diff', '-f', 'test/fixtures/claims/invalid/bad-backup-window.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('test/fixtures/claims/invalid/bad-backup-window.yaml is not a valid PaymentPlatform (1 finding)');
+    expect(r.stderr).toContain('spec.parameters.database.backupWindow [pattern]');
+  });
+
+  test('--composition and --chart together are a usage error', async () => {
+    const r = await cli(['diff', '-f', 'examples/claims/minimal.yaml', '--composition', 'a.yaml', '--chart', 'dir']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('give --composition or --chart, not both');
+  });
+});
+
 describe('colour', () => {
   const io = (isTTY: boolean, env: Record<string, string>) => ({
     isTTY,

@@ -147,7 +147,8 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const { defaulted, findings } = validateClaim(claim);
   if (findings.length > 0) {
     reportInvalidClaim(ctx.io, ctx.style, source, findings);
-    return EXIT.findings;
+    // Not 1: that exit code says "differences" (as kubectl diff's does).
+    return EXIT.error;
   }
   const md = defaulted.metadata as Obj;
   const cluster = await clusterOf(ctx);
@@ -186,9 +187,9 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const desired = renderComposition(composition, xr, { observed }).resources;
   const diffs = diffPlatform(desired, live);
   const platform = `${namespace}/${name}`;
-  const liveComposition = String(((liveSpec.crossplane as Obj | undefined)?.compositionRef as Obj | undefined)?.name);
+  const liveComposition = ((liveSpec.crossplane as Obj | undefined)?.compositionRef as Obj | undefined)?.name;
   const sourceText = `${from} (Composition ${compositionName})`;
-  if (liveComposition !== 'undefined' && liveComposition !== compositionName)
+  if (typeof liveComposition === 'string' && liveComposition !== compositionName)
     ctx.io.err(`note: the platform uses Composition ${liveComposition}; compared with ${compositionName}\n`);
 
   const data = {
