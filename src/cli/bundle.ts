@@ -1,45 +1,62 @@
 /**
- * `make build` (after tsc): bundles `kubectl payments` with esbuild into dist/cli/ and writes the
- * Composition as JSON (src/cli/composition.ts). Run as `node dist/src/cli/bundle.js`.
+ * `make build` (after tsc): bundles `kubectl payments` with esbuild into dist/cli/, writes the
+ * Composition as JSON (src/cli/composition.ts) and makes the bundles' V8 code caches. Run as
+ * `node dist/src/cli/bundle.js`.
  *
  * Why a bundle: a Node.js process pays per module it resolves and loads; the CLI's own modules,
- * js-yaml, commander and the CEL library are ~100 files. One entry (main.js, the program's
- * declarations) plus one chunk per command (code splitting: the dynamic imports of
- * src/cli/program.ts) keep `--help` to the entry and a command to its own code. The Kubernetes
- * client and the provider models stay external: only status/report load the former, and
- * validate imports only the models of the kinds it renders (by a computed path).
+ * js-yaml, commander and the CEL library are ~100 files. The CLI is one CommonJS file
+ * (CLI_BUNDLE), run by a small ES module entry (dist/cli/main.js, src/cli/launch.ts) through
+ * src/util/script.ts, which gives V8 the bytecode this build compiled for it: without it, parsing
+ * and compiling the bundle's functions was a quarter of a command's CPU. A command's code runs
+ * only when that command does (the dynamic imports of src/cli/program.ts). The Kubernetes client
+ * (an ES module only: status, report and diff import it at run time) and the provider models stay
+ * outside the CLI's file.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { type Obj } from '../apis/obj.js';
 import { packageRoot } from '../paths.js';
 import { isAwsManaged, PROVIDER_MODELS, PROVIDER_MODELS_BUNDLE } from '../render/provider-checks.js';
 import { COMPOSITION_JSON, COMPOSITION_YAML, compileComposition } from './composition.js';
+import { type Io } from './io.js';
+import { loadBundle, writeCodeCaches } from '../util/script.js';
+import { CLI_BUNDLE } from './launch.js';
 
 const root = packageRoot();
 const outdir = join(root, 'dist', 'cli');
-// Chunk names carry a content hash: without this, every build would leave the previous ones.
-rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
+// What earlier builds left (the ES module chunks of the previous layout, stale caches).
+rmSync(outdir, { recursive: true, force: true });
+
+/** CommonJS for Node.js 20; `import.meta.url` (src/paths.ts) is the bundle's own file. */
+const commonJs: BuildOptions = {
+  absWorkingDir: root,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  define: { 'import.meta.url': '__ppImportMetaUrl' },
+  banner: { js: "const __ppImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+  legalComments: 'linked',
+};
 
 await build({
+  ...commonJs,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: join(root, CLI_BUNDLE),
+  sourcemap: true,
+  external: ['@kubernetes/client-node', '@crossplane-models/*', '@kubernetes-models/*'],
+});
+await build({
   absWorkingDir: root,
-  entryPoints: { main: 'src/cli/main.ts' },
+  entryPoints: { main: 'src/cli/launch.ts' },
   outdir,
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  sourcemap: true,
-  external: ['@kubernetes/client-node', '@crossplane-models/*', '@kubernetes-models/*'],
-  // CommonJS dependencies bundled into ES modules call require() for Node.js built-ins.
-  banner: {
-    js: "import { createRequire as __ppCreateRequire } from 'node:module'; const require = __ppCreateRequire(import.meta.url);",
-  },
   logLevel: 'warning',
-  legalComments: 'linked',
 });
 
 const compiled = compileComposition(readFileSync(join(root, COMPOSITION_YAML), 'utf8'));
@@ -75,28 +92,44 @@ const englishOnly: Plugin = {
   },
 };
 await build({
-  absWorkingDir: root,
+  ...commonJs,
   stdin: {
     contents:
       sorted.map((k, i) => `import { ${k.split('/').pop()} as m${i} } from '${PROVIDER_MODELS}/${k}';`).join('\n') +
       `\nexport const MODELS = {\n${sorted.map((k, i) => `  ${JSON.stringify(k)}: m${i},`).join('\n')}\n};\n`,
     resolveDir: root,
-    sourcefile: 'provider-models.js',
+    sourcefile: 'provider-models.cjs',
     loader: 'js',
   },
   outfile: join(root, PROVIDER_MODELS_BUNDLE),
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
   minify: true,
   plugins: [englishOnly],
-  banner: {
-    js: "import { createRequire as __ppCreateRequire } from 'node:module'; const require = __ppCreateRequire(import.meta.url);",
-  },
-  logLevel: 'warning',
-  legalComments: 'linked',
 });
+
+/*
+ * The code caches: the commands a user runs most, run through the bundles (in this process, with
+ * their output discarded), then the bytecode V8 compiled for them saved next to each bundle.
+ * A command that fails here fails the build.
+ */
+interface CliBundle {
+  main(argv: readonly string[], context: { readonly io: Io }): Promise<number>;
+  writeCodeCaches(): string[];
+}
+const cli = loadBundle<CliBundle>(join(root, CLI_BUNDLE));
+const quiet: Io = { out: () => undefined, err: () => undefined, isTTY: false, env: {}, readStdin: () => '', now: Date.now };
+for (const argv of [
+  ['validate', '-f', 'examples/claims/minimal.yaml', '-f', 'examples/claims/production.yaml'],
+  ['render', '-f', 'examples/claims/minimal.yaml'],
+  ['diagram', '-f', 'examples/claims/minimal.yaml'],
+]) {
+  const code = await cli.main(
+    argv.map((a) => (a.startsWith('examples/') ? join(root, a) : a)),
+    { io: quiet },
+  );
+  if (code !== 0) throw new Error(`kubectl payments ${argv.join(' ')} exited with ${code} while making the code cache`);
+}
+const caches = [...writeCodeCaches(), ...cli.writeCodeCaches()];
+
 console.log(
-  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_JSON} and the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE})`,
+  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_JSON}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, and ${caches.length} code caches)`,
 );

@@ -14,7 +14,7 @@ export interface Context {
    * Opens the cluster of the current kubeconfig (only live commands call it). Absent: the real
    * one (src/cli/status/cluster.ts), loaded only by the commands that need it.
    */
-  readonly connect?: () => Cluster;
+  readonly connect?: () => Cluster | Promise<Cluster>;
 }
 
 /** A command line as parsed from the command's flag declarations (src/cli/program.ts). */

@@ -7,9 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { AWS_LIMITS } from '../apis/constants.js';
 import { type Obj } from '../apis/obj.js';
+import { importEsm } from '../util/esm-import.js';
+import { loadBundle } from '../util/script.js';
 import { formatFieldPath } from './fieldpath.js';
 
 /** The npm package of the provider models. */
@@ -19,7 +20,7 @@ export const PROVIDER_MODELS = '@crossplane-models/provider-upjet-aws';
  * The models of the kinds the Composition composes, bundled into one file by `make build`
  * (src/cli/bundle.ts), relative to the package root; it exports `MODELS`, by `apiVersion/kind`.
  */
-export const PROVIDER_MODELS_BUNDLE = join('dist', 'cli', 'provider-models.js');
+export const PROVIDER_MODELS_BUNDLE = join('dist', 'cli', 'provider-models.cjs');
 
 /** A rendered composed resource: its Composition resource name and the object. */
 export interface NamedResource {
@@ -208,7 +209,7 @@ const models = new Map<string, ModelClass | undefined>();
 export async function useProviderModelsBundle(root: string): Promise<void> {
   const file = join(root, PROVIDER_MODELS_BUNDLE);
   if (!existsSync(file)) return;
-  const { MODELS } = (await import(pathToFileURL(file).href)) as { MODELS?: Record<string, unknown> };
+  const { MODELS } = loadBundle<{ MODELS?: Record<string, unknown> }>(file);
   for (const [key, model] of Object.entries(MODELS ?? {}))
     if (typeof model === 'function' && !models.has(key)) models.set(key, model as ModelClass);
 }
@@ -219,7 +220,7 @@ export async function providerModel(apiVersion: string, kind: string): Promise<M
   if (models.has(key)) return models.get(key);
   let model: ModelClass | undefined;
   try {
-    const mod = (await import(`${PROVIDER_MODELS}/${apiVersion}/${kind}`)) as Record<string, unknown>;
+    const mod = await importEsm<Record<string, unknown>>(`${PROVIDER_MODELS}/${apiVersion}/${kind}`);
     model = typeof mod[kind] === 'function' ? (mod[kind] as ModelClass) : undefined;
   } catch {
     model = undefined;

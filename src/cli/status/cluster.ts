@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ApiException, KubeConfig, KubernetesObjectApi, type KubernetesObject } from '@kubernetes/client-node';
+import type * as K8s from '@kubernetes/client-node';
+import { importEsm } from '../../util/esm-import.js';
 import { API_GROUP_VERSION, KIND } from '../../apis/constants.js';
 import { CliError } from '../errors.js';
 import type { Fetched, ResourceRef } from './model.js';
@@ -25,7 +26,11 @@ export interface Cluster {
   watch(namespace: string, name: string): ChangeFeed;
 }
 
-const apiMessage = (e: ApiException<unknown>): string => {
+/** client-node (an ES module only, loaded by `connect`: the offline commands never load it). */
+let k8s: typeof K8s | undefined;
+const isApiException = (e: unknown): e is K8s.ApiException<unknown> => k8s !== undefined && e instanceof k8s.ApiException;
+
+const apiMessage = (e: K8s.ApiException<unknown>): string => {
   const body = e.body;
   if (typeof body === 'string' && body !== '') {
     try {
@@ -41,8 +46,8 @@ const apiMessage = (e: ApiException<unknown>): string => {
 
 /** A client-node error as a CliError that names the server and the object. */
 function explain(e: unknown, what: string, server: string): CliError {
-  if (e instanceof ApiException) {
-    const code = (e as ApiException<unknown>).code;
+  if (isApiException(e)) {
+    const code = e.code;
     if (code === 401 || code === 403)
       return new CliError(`cannot read ${what}: ${code === 401 ? 'unauthorized' : 'forbidden'}: ${apiMessage(e)}`, { cause: e });
     return new CliError(`cannot read ${what}: ${apiMessage(e)} (HTTP ${code})`, { cause: e });
@@ -60,7 +65,7 @@ function explain(e: unknown, what: string, server: string): CliError {
   return new CliError(`cannot read ${what}: ${err.message}`, { cause: e });
 }
 
-const isNotFound = (e: unknown): boolean => e instanceof ApiException && (e as ApiException<unknown>).code === 404;
+const isNotFound = (e: unknown): boolean => isApiException(e) && e.code === 404;
 const isDiscovery = (e: unknown): boolean => e instanceof Error && e.message.startsWith('Failed to fetch resource metadata');
 
 /** The service-account token a pod has (client-node's in-cluster configuration). */
@@ -78,12 +83,13 @@ export function hasKubeconfig(env: NodeJS.ProcessEnv = process.env, exists: (pat
 }
 
 /** A Cluster on the kubeconfig of the environment (as kubectl would use). */
-export function connect(): Cluster {
+export async function connect(): Promise<Cluster> {
   if (!hasKubeconfig())
     throw new CliError(
       'no kubeconfig found: set KUBECONFIG or create ~/.kube/config (as for kubectl), or run in a pod with a service account',
     );
-  const kc = new KubeConfig();
+  const client = (k8s ??= await importEsm<typeof K8s>('@kubernetes/client-node'));
+  const kc = new client.KubeConfig();
   try {
     kc.loadFromDefault();
   } catch (e) {
@@ -91,7 +97,7 @@ export function connect(): Cluster {
   }
   const server = kc.getCurrentCluster()?.server ?? '(no cluster in the kubeconfig)';
   const context = kc.getContextObject(kc.getCurrentContext());
-  const api = KubernetesObjectApi.makeApiClient(kc);
+  const api = client.KubernetesObjectApi.makeApiClient(kc);
   const read = async (header: {
     apiVersion: string;
     kind: string;
@@ -100,7 +106,7 @@ export function connect(): Cluster {
   }): Promise<Obj | undefined> => {
     const what = `${header.kind} ${header.namespace}/${header.name}`;
     try {
-      const o = await api.read<KubernetesObject>({
+      const o = await api.read<K8s.KubernetesObject>({
         apiVersion: header.apiVersion,
         kind: header.kind,
         metadata: { name: header.name, namespace: header.namespace },
@@ -122,7 +128,7 @@ export function connect(): Cluster {
     defaultNamespace: context?.namespace ?? 'default',
     getPlatform: (namespace, name) => read({ apiVersion: API_GROUP_VERSION, kind: KIND, name, namespace }),
     getResource: (ref, namespace) => read({ ...ref, namespace: ref.namespace ?? namespace }),
-    watch: (namespace, name) => new WatchFeed(kc, namespace, name),
+    watch: (namespace, name) => new WatchFeed(client, kc, namespace, name),
   };
 }
 

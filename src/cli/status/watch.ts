@@ -8,7 +8,7 @@
  * restarted with a growing delay, and its end counts as a change: events may have been missed, so
  * the loop reads again and the reading surfaces any error that persists.
  */
-import { KubernetesObjectApi, Watch, type KubeConfig } from '@kubernetes/client-node';
+import type * as K8s from '@kubernetes/client-node';
 import { API_GROUP_VERSION, LABEL_COMPOSITE, PLURAL } from '../../apis/constants.js';
 import type { ResourceRef } from './model.js';
 
@@ -29,12 +29,19 @@ export interface ChangeFeed {
   close(): void;
 }
 
+interface DiscoveryApi {
+  collection(apiVersion: string, kind: string): Promise<{ plural: string; namespaced: boolean } | undefined>;
+}
+
 /** client-node's object API with its (cached) discovery exposed: a kind's plural and scope. */
-class DiscoveryApi extends KubernetesObjectApi {
-  async collection(apiVersion: string, kind: string): Promise<{ plural: string; namespaced: boolean } | undefined> {
-    const r = await this.resource(apiVersion, kind);
-    return r ? { plural: r.name, namespaced: r.namespaced } : undefined;
+function discoveryApi(k8s: typeof K8s, kc: K8s.KubeConfig): DiscoveryApi {
+  class Discovery extends k8s.KubernetesObjectApi implements DiscoveryApi {
+    async collection(apiVersion: string, kind: string): Promise<{ plural: string; namespaced: boolean } | undefined> {
+      const r = await this.resource(apiVersion, kind);
+      return r ? { plural: r.name, namespaced: r.namespaced } : undefined;
+    }
   }
+  return kc.makeApiClient(Discovery);
 }
 
 /** The collection path of a resource (`/api/v1/...` for the core group). */
@@ -51,7 +58,7 @@ interface Attempt {
 
 /** Watches of one PaymentPlatform and what it composes, on the cluster of a kubeconfig. */
 export class WatchFeed implements ChangeFeed {
-  private readonly watch: Watch;
+  private readonly watch: K8s.Watch;
   private readonly discovery: DiscoveryApi;
   private readonly attempts = new Set<Attempt>();
   /** apiVersion/kind already followed (or being resolved). */
@@ -61,13 +68,15 @@ export class WatchFeed implements ChangeFeed {
   private wake: (() => void) | undefined;
   private closed = false;
 
+  /** `k8s` is client-node, which the caller has loaded (an ES module only). */
   constructor(
-    kc: KubeConfig,
+    k8s: typeof K8s,
+    kc: K8s.KubeConfig,
     private readonly namespace: string,
     private readonly name: string,
   ) {
-    this.watch = new Watch(kc);
-    this.discovery = kc.makeApiClient(DiscoveryApi);
+    this.watch = new k8s.Watch(kc);
+    this.discovery = discoveryApi(k8s, kc);
     this.start(collectionPath(API_GROUP_VERSION, PLURAL, namespace), { fieldSelector: `metadata.name=${name}` });
   }
 

@@ -15,6 +15,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ListWatch } from '@kubernetes/client-node/dist/cache.js';
 import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type https from 'node:https';
+import { importEsm } from '../../util/esm-import.js';
 
 /** A watch event: `ADDED`, `MODIFIED`, `DELETED`, `BOOKMARK` or `ERROR`, the object, the raw event. */
 export type WatchCallback = (phase: string, apiObj: unknown, watchObj?: unknown) => void;
@@ -82,7 +83,7 @@ export interface KubeConfigAuth {
 
 /** Loads client-node's KubeConfig (and the package root) on first use, from a kubeconfig document in YAML. */
 export async function kubeConfigFromYaml(kubeconfig: string): Promise<KubeConfigAuth> {
-  const { KubeConfig: Config } = await import('@kubernetes/client-node');
+  const { KubeConfig: Config } = await importEsm<typeof import('@kubernetes/client-node')>('@kubernetes/client-node');
   const kc = new Config();
   kc.loadFromString(kubeconfig);
   return {
