@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 // kubectl plugin entry point: `kubectl payments ...` runs this file (kubectl finds
 // `kubectl-payments` on PATH). The CLI is TypeScript, built by `make build` into a bundle
-// (dist/cli/main.js, esbuild); the plain tsc output (dist/src/cli/main.js) is the fallback.
-// Exit code 2, with a message, when it is not built or its dependencies are not installed.
+// (dist/cli/main.js, which runs dist/cli/cli.cjs with the code cache the build made for it,
+// src/cli/launch.ts); the plain tsc output (dist/src/cli/main.js) is the fallback. Exit code 2,
+// with a message, when it is not built or its dependencies are not installed.
 import { existsSync } from 'node:fs';
 import module from 'node:module';
 
-// V8's compile cache (Node.js >= 22.1): later runs skip parsing and compiling the bundle. It
-// lives in the OS temp directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off. Node.js 20 has no
-// such API and runs without it.
+// Node.js's compile cache (>= 22.1) for the modules loaded as modules (the fallback, client-node).
+// It lives in the OS temp directory; NODE_DISABLE_COMPILE_CACHE=1 turns it off. The bundle has
+// its own (made by the build), which Node.js 20 can use too.
 module.enableCompileCache?.();
 
 const root = new URL('..', import.meta.url);
