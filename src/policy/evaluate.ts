@@ -4,7 +4,7 @@
  * reports, for example a value the provider late-initialized).
  */
 import type { Environment } from '../apis/payment-platform.js';
-import { FieldPathNotFound, getField } from '../render/fieldpath.js';
+import { findField, MISSING } from '../render/fieldpath.js';
 import { CONTROLS } from './controls.js';
 import type { Control, ControlResult, Obj, PolicyResource } from './types.js';
 
@@ -13,11 +13,8 @@ function lookup(resource: Obj, field: string): unknown {
     ? [field, `status.atProvider.${field.slice('spec.forProvider.'.length)}`]
     : [field];
   for (const path of paths) {
-    try {
-      return getField(resource, path);
-    } catch (e) {
-      if (!(e instanceof FieldPathNotFound)) throw e;
-    }
+    const value = findField(resource, path);
+    if (value !== MISSING) return value;
   }
   return undefined;
 }

@@ -81,30 +81,36 @@ function compile(path: string): Compiled {
   return c;
 }
 
-const NOT_FOUND: unique symbol = Symbol('not found');
+/** What findField returns for a path that does not exist. */
+export const MISSING: unique symbol = Symbol('missing field');
 
-function lookup(obj: Json, segs: Compiled): Json | typeof NOT_FOUND {
+function lookup(obj: Json, segs: Compiled): Json | typeof MISSING {
   let cur: Json = obj;
   for (const seg of segs) {
     if (typeof seg === 'number') {
-      if (!Array.isArray(cur) || seg >= cur.length) return NOT_FOUND;
+      if (!Array.isArray(cur) || seg >= cur.length) return MISSING;
       cur = cur[seg];
     } else {
-      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, seg)) return NOT_FOUND;
+      if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, seg)) return MISSING;
       cur = (cur as Record<string, Json>)[seg];
     }
   }
   return cur;
 }
 
+/** The value at a field path, or MISSING (no exception: the renderer reads many absent fields). */
+export function findField(obj: Json, path: string): Json | typeof MISSING {
+  return lookup(obj, compile(path));
+}
+
 export function getField(obj: Json, path: string): Json {
   const v = lookup(obj, compile(path));
-  if (v === NOT_FOUND) throw new FieldPathNotFound(path);
+  if (v === MISSING) throw new FieldPathNotFound(path);
   return v;
 }
 
 export function hasField(obj: Json, path: string): boolean {
-  return lookup(obj, compile(path)) !== NOT_FOUND;
+  return lookup(obj, compile(path)) !== MISSING;
 }
 
 const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);

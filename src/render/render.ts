@@ -8,7 +8,7 @@ import { jsonClone } from '../paths.js';
 import { ANNOTATION_COMPOSITION_RESOURCE_NAME, FUNCTIONS, functionName, LABEL_COMPOSITE } from '../apis/constants.js';
 import { Environment } from '@marcbachmann/cel-js';
 import type { Patch, Transform } from '../composition/patches.js';
-import { FieldPathNotFound, getField, setField } from './fieldpath.js';
+import { findField, MISSING, setField } from './fieldpath.js';
 import { goSprintf } from './sprintf.js';
 import { applyTransforms, UnsupportedError } from './transforms.js';
 import { evaluateCached } from '../util/cel.js';
@@ -53,40 +53,59 @@ const FN_AUTO_READY = functionName(FUNCTIONS.autoReady);
 
 const clone = jsonClone;
 
-class PatchSkip extends Error {}
+/**
+ * What one patch did: `applied`; `skipped`, a patch to the composite from a composed resource not
+ * observed yet; `missing`, a field it reads does not exist (function-patch-and-transform's "field
+ * not found": the patch does nothing, unless its policy requires the field). Returned, not
+ * thrown: a render reads about a thousand absent fields.
+ */
+type PatchOutcome = 'applied' | 'skipped' | 'missing';
 
-function valueFrom(src: Obj, path: string): unknown {
-  return getField(src, path);
+/** The values of a combine's variables, or MISSING when one does not exist. */
+function variables(src: Obj, p: { combine: { variables: { fromFieldPath: string }[] } }): unknown[] | typeof MISSING {
+  const vars: unknown[] = [];
+  for (const v of p.combine.variables) {
+    const value = findField(src, v.fromFieldPath);
+    if (value === MISSING) return MISSING;
+    vars.push(value);
+  }
+  return vars;
 }
 
-function applyPatch(p: Patch, xr: Obj, dxr: Obj, desired: Obj, observed: Obj | undefined): void {
+function applyPatch(p: Patch, xr: Obj, dxr: Obj, desired: Obj, observed: Obj | undefined): PatchOutcome {
   switch (p.type) {
     case 'FromCompositeFieldPath': {
-      const v = applyTransforms(p.transforms as Transform[] | undefined, clone(valueFrom(xr, p.fromFieldPath)));
+      const from = findField(xr, p.fromFieldPath);
+      if (from === MISSING) return 'missing';
+      const v = applyTransforms(p.transforms as Transform[] | undefined, clone(from));
       setField(desired, p.toFieldPath, v, p.policy?.toFieldPath === 'MergeObjects');
-      return;
+      return 'applied';
     }
     case 'CombineFromComposite': {
-      const vars = p.combine.variables.map((v) => valueFrom(xr, v.fromFieldPath));
+      const vars = variables(xr, p);
+      if (vars === MISSING) return 'missing';
       const v = applyTransforms(p.transforms as Transform[] | undefined, goSprintf(p.combine.string.fmt, vars));
       setField(desired, p.toFieldPath, v, p.policy?.toFieldPath === 'MergeObjects');
-      return;
+      return 'applied';
     }
     case 'ToCompositeFieldPath': {
-      if (!observed) throw new PatchSkip();
-      const v = applyTransforms(p.transforms as Transform[] | undefined, clone(valueFrom(observed, p.fromFieldPath)));
+      if (!observed) return 'skipped';
+      const from = findField(observed, p.fromFieldPath);
+      if (from === MISSING) return 'missing';
+      const v = applyTransforms(p.transforms as Transform[] | undefined, clone(from));
       setField(dxr, p.toFieldPath, v, p.policy?.toFieldPath === 'MergeObjects');
-      return;
+      return 'applied';
     }
     case 'CombineToComposite': {
-      if (!observed) throw new PatchSkip();
-      const vars = p.combine.variables.map((v) => valueFrom(observed, v.fromFieldPath));
+      if (!observed) return 'skipped';
+      const vars = variables(observed, p);
+      if (vars === MISSING) return 'missing';
       setField(
         dxr,
         p.toFieldPath,
         applyTransforms(p.transforms as Transform[] | undefined, goSprintf(p.combine.string.fmt, vars)),
       );
-      return;
+      return 'applied';
     }
     default:
       throw new UnsupportedError(`patch type ${(p as { type: string }).type} is not supported offline`);
@@ -137,30 +156,26 @@ function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Rec
     }
     let skip = false;
     for (const [i, p] of patches.entries()) {
+      let outcome: PatchOutcome;
       try {
-        applyPatch(p, xr, dxr, desired, obs);
+        outcome = applyPatch(p, xr, dxr, desired, obs);
       } catch (e) {
-        if (e instanceof PatchSkip) continue;
-        if (e instanceof FieldPathNotFound) {
-          if (p.type !== 'PatchSet' && p.policy?.fromFieldPath === 'Required') {
-            if (toComposed(p) && !obs) {
-              warnings.push(
-                `not adding new composed resource "${t.name}" to desired state because "${p.type}" patch at index ${i} has 'policy.fromFieldPath: Required'`,
-              );
-              skip = true;
-              break;
-            }
-            warnings.push(
-              `cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ignoring 'policy.fromFieldPath: Required' because 'to' resource already exists`,
-            );
-          }
-          continue;
-        }
         if (e instanceof UnsupportedError) throw e;
         throw new Error(`cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ${(e as Error).message}`, {
           cause: e,
         });
       }
+      if (outcome !== 'missing' || p.type === 'PatchSet' || p.policy?.fromFieldPath !== 'Required') continue;
+      if (toComposed(p) && !obs) {
+        warnings.push(
+          `not adding new composed resource "${t.name}" to desired state because "${p.type}" patch at index ${i} has 'policy.fromFieldPath: Required'`,
+        );
+        skip = true;
+        break;
+      }
+      warnings.push(
+        `cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ignoring 'policy.fromFieldPath: Required' because 'to' resource already exists`,
+      );
     }
     if (!skip) out.set(t.name, { resource: desired, ready });
   }
