@@ -5,7 +5,7 @@
  *
  * Why a bundle: a Node.js process pays per module it resolves and loads; the CLI's own modules,
  * js-yaml, commander and the CEL library are ~100 files. The CLI is one CommonJS file
- * (CLI_BUNDLE), run by a small ES module entry (dist/cli/main.js, src/cli/launch.ts) through
+ * (CLI_BUNDLE), run by a small entry (dist/cli/main.cjs, src/cli/launch.ts) through
  * src/util/script.ts, which gives V8 the bytecode this build compiled for it: without it, parsing
  * and compiling the bundle's functions was a quarter of a command's CPU. A command's code runs
  * only when that command does (the dynamic imports of src/cli/program.ts). The Kubernetes client
@@ -48,16 +48,7 @@ await build({
   sourcemap: true,
   external: ['@kubernetes/client-node', '@crossplane-models/*', '@kubernetes-models/*'],
 });
-await build({
-  absWorkingDir: root,
-  entryPoints: { main: 'src/cli/launch.ts' },
-  outdir,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
-});
+await build({ ...commonJs, entryPoints: ['src/cli/launch.ts'], outfile: join(outdir, 'main.cjs') });
 
 const compiled = compileComposition(readFileSync(join(root, COMPOSITION_YAML), 'utf8'));
 const json = join(root, COMPOSITION_JSON);

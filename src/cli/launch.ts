@@ -1,5 +1,5 @@
 /**
- * The entry of the built CLI (dist/cli/main.js; bin/kubectl-payments.js imports it): runs the
+ * The entry of the built CLI (dist/cli/main.cjs; bin/kubectl-payments.js requires it): runs the
  * CLI's CommonJS bundle (CLI_BUNDLE) with its code cache (src/util/script.ts). It imports nothing
  * else, so that a command pays only for the bundle.
  */
