@@ -1,9 +1,8 @@
 /** Output formats shared by the commands: YAML streams, JSON and aligned tables. */
-import yaml from 'js-yaml';
+import { dumpYaml } from '../util/yaml.js';
 
-/** Objects as a YAML stream (`---` between documents). */
-export const toYaml = (docs: readonly unknown[]): string =>
-  docs.map((d) => yaml.dump(d, { noRefs: true, lineWidth: -1 })).join('---\n');
+/** Objects as a YAML stream (`---` between documents), as js-yaml writes them (src/util/yaml.ts). */
+export const toYaml = (docs: readonly unknown[]): string => docs.map(dumpYaml).join('---\n');
 
 /** A value as indented JSON with a trailing newline. */
 export const toJson = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
