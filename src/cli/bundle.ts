@@ -108,15 +108,14 @@ interface CliBundle {
 }
 const cli = loadBundle<CliBundle>(join(root, CLI_BUNDLE));
 const quiet: Io = { out: () => undefined, err: () => undefined, isTTY: false, env: {}, readStdin: () => '', now: Date.now };
+const minimal = join(root, 'examples', 'claims', 'minimal.yaml');
+const production = join(root, 'examples', 'claims', 'production.yaml');
 for (const argv of [
-  ['validate', '-f', 'examples/claims/minimal.yaml', '-f', 'examples/claims/production.yaml'],
-  ['render', '-f', 'examples/claims/minimal.yaml'],
-  ['diagram', '-f', 'examples/claims/minimal.yaml'],
+  ['validate', '-f', minimal, '-f', production],
+  ['render', '-f', minimal],
+  ['diagram', '-f', minimal],
 ]) {
-  const code = await cli.main(
-    argv.map((a) => (a.startsWith('examples/') ? join(root, a) : a)),
-    { io: quiet },
-  );
+  const code = await cli.main(argv, { io: quiet });
   if (code !== 0) throw new Error(`kubectl payments ${argv.join(' ')} exited with ${code} while making the code cache`);
 }
 const caches = [...writeCodeCaches(), ...cli.writeCodeCaches()];

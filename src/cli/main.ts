@@ -70,7 +70,7 @@ export async function main(argv: readonly string[], context: Partial<Context> & 
       return EXIT.error;
     }
     const err = e as Error & { code?: string };
-    if (err?.code === 'ERR_MODULE_NOT_FOUND' || err?.code === 'MODULE_NOT_FOUND') {
+    if (err?.code === 'ERR_MODULE_NOT_FOUND') {
       const missing = /Cannot find (?:package|module) '([^']+)'/.exec(err.message)?.[1] ?? err.message;
       io.err(
         `${style.red('error')}: a dependency is missing (${missing}): run \`npm ci\` (or \`make build\`) in the payment-platform checkout\n`,

@@ -104,13 +104,13 @@ export function findField(obj: Json, path: string): Json | typeof MISSING {
 }
 
 export function getField(obj: Json, path: string): Json {
-  const v = lookup(obj, compile(path));
+  const v = findField(obj, path);
   if (v === MISSING) throw new FieldPathNotFound(path);
   return v;
 }
 
 export function hasField(obj: Json, path: string): boolean {
-  return lookup(obj, compile(path)) !== MISSING;
+  return findField(obj, path) !== MISSING;
 }
 
 const isObject = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);

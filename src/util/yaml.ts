@@ -59,8 +59,8 @@ function node(value: unknown, level: number, compact: boolean): string {
     const keys = Object.keys(value);
     return keys.length === 0 ? '{}' : mapping(value as Record<string, unknown>, keys, level, compact);
   }
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return scalar(value);
-  if (typeof value === 'number') return scalar(value);
+  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')
+    return scalar(value);
   throw NEEDS_JS_YAML;
 }
 
