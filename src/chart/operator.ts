@@ -9,12 +9,12 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import yaml from 'js-yaml';
 import { API_GROUP, PLURAL, PRODUCT } from '../apis/constants.js';
 import type { ComposedResource } from '../composition/subsystem.js';
 import { composedKinds, formatKind, type WatchedKind } from '../operator/kinds.js';
 import { type Obj } from '../apis/obj.js';
 import { fillPlaceholders, type PlaceholderTable } from './placeholders.js';
+import { dumpYaml } from '../util/yaml.js';
 
 /** Names of the operator's objects (and its Lease). */
 export const OPERATOR_NAME = `${PRODUCT}-operator`;
@@ -164,8 +164,7 @@ export function operatorManifests(resources: readonly ComposedResource[]): Obj[]
   return postProcess(chart.toJson() as Obj[]);
 }
 
-const defaultDump = (objs: Obj[]): string =>
-  objs.map((o) => yaml.dump(o, { noRefs: true, lineWidth: -1, sortKeys: false })).join('---\n');
+const defaultDump = (objs: Obj[]): string => objs.map(dumpYaml).join('---\n');
 
 /** What cdk8s-plus leaves for Helm to fill, and the few fields it cannot express. */
 function postProcess(objs: Obj[]): Obj[] {
