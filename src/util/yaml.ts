@@ -1,6 +1,7 @@
 /**
- * YAML text of JSON data, exactly as js-yaml writes it with `dump(value, YAML_OPTIONS)` (the CLI's
- * output format), in less time: js-yaml decides the style of every scalar character by character,
+ * YAML text of JSON data, exactly as js-yaml writes it with `dump(value, YAML_OPTIONS)`: the
+ * project's one YAML writer (the CLI's output, and the generated Composition, chart and package
+ * files), in less time: js-yaml decides the style of every scalar character by character,
  * keys included, and a rendered platform has some 6,000 scalars, most of them the same few hundred
  * strings (apiVersions, label keys, names). Here block mappings and sequences are written the way
  * js-yaml writes them (src: js-yaml 4 lib/dumper.js writeBlockMapping/writeBlockSequence, indent 2,
