@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { packageRoot } from '../src/paths.js';
+import { NESTED_COMPOSITION_NAME } from '../src/apis/constants.js';
 
 export const ROOT = packageRoot();
 
@@ -27,3 +28,11 @@ export const exampleClaims = (): ClaimFile[] => load('examples/claims');
 export const validFixtures = (): ClaimFile[] => load('test/fixtures/claims/valid');
 export const invalidFixtures = (): ClaimFile[] => load('test/fixtures/claims/invalid');
 export const validClaims = (): ClaimFile[] => [...exampleClaims(), ...validFixtures()];
+
+/** The same claim composed through the nested layout (it names the nested Composition). */
+export function nestedVariant(claim: unknown): Record<string, unknown> {
+  const c = JSON.parse(JSON.stringify(claim)) as { spec?: Record<string, unknown> };
+  c.spec ??= {};
+  c.spec.crossplane = { compositionRef: { name: NESTED_COMPOSITION_NAME } };
+  return c as Record<string, unknown>;
+}

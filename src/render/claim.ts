@@ -1,44 +1,67 @@
 /**
  * From a PaymentPlatform as a user writes it to the composite the Composition sees: defaults
  * applied, and the metadata the API server would add (namespace, uid) filled in when missing.
+ * The composite is rendered through the Composition it names (spec.crossplane.compositionRef),
+ * or the single Composition, and through every internal XR of the nested layout (tree.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { COMPOSITION_NAME } from '../apis/constants.js';
+import { API_FILES } from '../apis/constants.js';
 import { validateClaim, type Finding } from '../apis/validate.js';
 import { packageRoot } from '../paths.js';
-import { renderComposition, type RenderOptions, type RenderResult } from './render.js';
+import type { Obj } from '../apis/obj.js';
+import { compositionSet, renderTree, type CompositionSet, type ObservedTree, type TreeRender } from './tree.js';
 
 /** The uid an offline render uses when the claim has none (names then end in -00000000). */
 export const PLACEHOLDER_UID = '00000000-0000-4000-8000-000000000000';
 
 let cachedComposition: Record<string, unknown> | undefined;
+let cachedNested: Obj[] | undefined;
 
 /** The generated Composition shipped with the package (compositions/), read once. */
 export function loadComposition(): Record<string, unknown> {
-  if (!cachedComposition) {
-    const file = join(packageRoot(), 'compositions', `${COMPOSITION_NAME}.yaml`);
-    cachedComposition = yaml.load(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  }
+  cachedComposition ??= yaml.load(readFileSync(join(packageRoot(), API_FILES.composition), 'utf8')) as Record<string, unknown>;
   return cachedComposition;
 }
 
-export interface ClaimRender extends RenderResult {
+/** The nested layout's Compositions shipped with the package, read once. */
+export function loadNestedCompositions(): Obj[] {
+  cachedNested ??= (yaml.loadAll(readFileSync(join(packageRoot(), API_FILES.nestedCompositions), 'utf8')) as Obj[]).filter(
+    Boolean,
+  );
+  return cachedNested;
+}
+
+/** The package's Compositions: the single one and the nested layout's. */
+export const packageCompositions: CompositionSet = compositionSet(loadComposition, loadNestedCompositions);
+
+export interface ClaimRender extends Omit<TreeRender, 'composite'> {
   readonly findings: Finding[];
   readonly composite: Record<string, unknown>;
 }
 
+export interface ClaimRenderOptions {
+  /** The PaymentPlatform's Composition, instead of the one the claim names. */
+  readonly composition?: Record<string, unknown>;
+  /** Where Compositions are looked up (default: the package's). */
+  readonly compositions?: CompositionSet;
+  /** Observed managed resources, by composition resource name. */
+  readonly observed?: Readonly<Record<string, Obj>>;
+  /** Observed internal XRs of the nested layout, by composition resource name. */
+  readonly observedComposites?: Readonly<Record<string, Obj>>;
+}
+
 /** Validates and renders a claim. Rendering is skipped (resources empty) when the claim is invalid. */
-export function renderClaim(
-  claim: unknown,
-  opts: RenderOptions & { composition?: Record<string, unknown> } = {},
-): ClaimRender & { xr: Record<string, unknown> } {
+export function renderClaim(claim: unknown, opts: ClaimRenderOptions = {}): ClaimRender & { xr: Record<string, unknown> } {
   const { defaulted, findings } = validateClaim(claim);
   const md = ((defaulted.metadata as Record<string, unknown> | undefined) ??= {});
   md.namespace ??= 'default';
   md.uid ??= PLACEHOLDER_UID;
-  if (findings.length > 0) return { findings, composite: {}, resources: [], warnings: [], xr: defaulted };
-  const result = renderComposition(opts.composition ?? loadComposition(), defaulted, opts);
+  if (findings.length > 0)
+    return { findings, composite: {}, resources: [], composites: [], levels: [], warnings: [], xr: defaulted };
+  const compositions = opts.compositions ?? packageCompositions;
+  const observed: ObservedTree = { resources: opts.observed ?? {}, composites: opts.observedComposites ?? {} };
+  const result = renderTree(opts.composition ?? compositions.forComposite(defaulted), defaulted, compositions, observed);
   return { ...result, findings, xr: defaulted };
 }

@@ -250,6 +250,7 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
     }
   }
   const md = xr.metadata as Obj;
+  const rootName = ((md.labels as Obj | undefined)?.[LABEL_COMPOSITE] as string | undefined) ?? md.name;
   const resources: ComposedOutput[] = [...desired].map(([name, d]) => {
     const r = d.resource;
     const rmd = (r.metadata as Obj | undefined) ?? {};
@@ -257,7 +258,9 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
       ...rmd,
       ...(rmd.name === undefined ? { generateName: `${md.name}-` } : {}),
       namespace: md.namespace,
-      labels: { ...((rmd.labels as Obj) ?? {}), [LABEL_COMPOSITE]: md.name },
+      // The root composite's name: a composite composed by another (the nested layout) passes on
+      // the label it carries, as Crossplane does.
+      labels: { ...((rmd.labels as Obj) ?? {}), [LABEL_COMPOSITE]: rootName },
       annotations: { ...((rmd.annotations as Obj) ?? {}), [ANNOTATION_COMPOSITION_RESOURCE_NAME]: name },
       ownerReferences: [
         { apiVersion: xr.apiVersion, kind: xr.kind, name: md.name, uid: md.uid, controller: true, blockOwnerDeletion: true },

@@ -1,8 +1,12 @@
 /**
  * Checks that every `*Selector` of a rendered set of composed resources resolves the way the
- * provider will resolve it: with matchControllerRef, a single-valued selector must match exactly
- * one composed resource of the right kind, a multi-valued one at least one.
+ * provider will resolve it: a single-valued selector must match exactly one composed resource,
+ * a multi-valued one at least one. A selector is scoped to its platform either by
+ * matchControllerRef (it matches resources of the same composite) or, in the nested layout where
+ * the target lives in another internal XR, by the label naming the platform (namespaced
+ * selectors match only in the platform's namespace, where platform names are unique).
  */
+import { LABEL_PLATFORM } from '../apis/constants.js';
 import { type Obj } from '../apis/obj.js';
 
 export interface SelectorFinding {
@@ -30,25 +34,37 @@ function* selectorsIn(value: unknown, path: string): Generator<{ path: string; k
   }
 }
 
+const labelsOf = (r: Obj): Record<string, string> => (((r.metadata ?? {}) as Obj).labels ?? {}) as Record<string, string>;
+
+/** The composite that controls a resource (its controller owner reference), as `Kind/name`. */
+const controllerOf = (r: Obj): string | undefined => {
+  const owner = ((((r.metadata ?? {}) as Obj).ownerReferences ?? []) as Obj[]).find((o) => o.controller === true);
+  return owner ? `${String(owner.kind)}/${String(owner.name)}` : undefined;
+};
+
 export function checkSelectors(resources: readonly { name: string; resource: Obj }[]): SelectorFinding[] {
   const findings: SelectorFinding[] = [];
   for (const { name, resource } of resources) {
     const spec = (resource.spec ?? {}) as Obj;
     for (const s of selectorsIn(spec.forProvider, 'spec.forProvider')) {
       const labels = (s.selector.matchLabels ?? {}) as Record<string, string>;
-      if (s.selector.matchControllerRef !== true) {
+      const byController = s.selector.matchControllerRef === true;
+      if (!byController && labels[LABEL_PLATFORM] === undefined) {
         findings.push({
           resource: name,
           selector: s.path,
           matches: [],
-          message: `${name} ${s.path}: matchControllerRef must be true (it would match resources of other platforms)`,
+          message: `${name} ${s.path}: matchControllerRef must be true, or matchLabels must name the platform (${LABEL_PLATFORM}); else it would match resources of other platforms`,
         });
         continue;
       }
+      const controller = controllerOf(resource);
       const matches = resources
         .filter((r) => {
-          const l = (((r.resource.metadata ?? {}) as Obj).labels ?? {}) as Record<string, string>;
-          return Object.entries(labels).every(([k, v]) => l[k] === v);
+          const l = labelsOf(r.resource);
+          return (
+            (!byController || controllerOf(r.resource) === controller) && Object.entries(labels).every(([k, v]) => l[k] === v)
+          );
         })
         .map((r) => r.name);
       const multi = (MULTI_VALUED[String(resource.kind)] ?? []).includes(s.key);

@@ -7,7 +7,7 @@
  * the PCI evaluation of a claim before it is applied, and the scanner's input.
  */
 import { jsonClone } from '../paths.js';
-import { renderClaim } from './claim.js';
+import { renderClaim, type ClaimRender, type ClaimRenderOptions } from './claim.js';
 import type { ComposedOutput } from './render.js';
 import { type Obj } from '../apis/obj.js';
 import { DEFAULTS } from '../apis/payment-platform.js';
@@ -77,22 +77,62 @@ export function observe(resources: readonly ComposedOutput[]): Record<string, Ob
   );
 }
 
-/** At most this many reconciles; the Composition's longest chain of outputs is far shorter. */
-const MAX_PASSES = 12;
+/**
+ * The observed internal XRs after a reconcile: as desired, with the status their own Composition
+ * wrote (merged over what they had, as Crossplane applies it) and Ready once every resource they
+ * compose is ready (function-auto-ready).
+ */
+function observeComposites(render: ClaimRender, previous: Readonly<Record<string, Obj>>): Record<string, Obj> {
+  const levels = new Map(render.levels.filter((l) => l.path.length > 0).map((l) => [l.path[l.path.length - 1], l]));
+  return Object.fromEntries(
+    render.composites.map((c) => {
+      const level = levels.get(c.name);
+      if (!level) throw new Error(`internal XR ${c.name} was not rendered`);
+      const r = jsonClone(c.resource);
+      const ready = level.result.resources.length > 0 && level.result.resources.every((x) => x.ready);
+      const { conditions: _, ...before } = ((previous[c.name]?.status as Obj | undefined) ?? {}) as Obj;
+      r.status = {
+        ...before,
+        ...((level.result.composite.status as Obj | undefined) ?? {}),
+        conditions: [
+          { type: 'Ready', status: ready ? 'True' : 'False' },
+          { type: 'Synced', status: 'True' },
+        ],
+      };
+      return [c.name, r];
+    }),
+  );
+}
 
-export function renderSteadyState(claim: unknown, opts: { composition?: Record<string, unknown> } = {}) {
+/**
+ * At most this many reconciles. An output crosses one level of the nested layout per reconcile
+ * (leaf -> branch -> PaymentPlatform, then down again as spec.inputs), so its chains are longer
+ * than the single Composition's.
+ */
+const MAX_PASSES = 40;
+
+export function renderSteadyState(claim: unknown, opts: Omit<ClaimRenderOptions, 'observed' | 'observedComposites'> = {}) {
   const xr = JSON.parse(JSON.stringify(claim)) as Obj;
   const first = renderClaim(xr, opts);
   if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
   let current = first;
+  let composites: Record<string, Obj> = {};
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const observed = observe(current.resources);
-    const next = renderClaim(xr, { ...opts, observed });
+    composites = observeComposites(current, composites);
+    const next = renderClaim(xr, { ...opts, observed, observedComposites: composites });
     // Settled when a reconcile changes neither the status nor any composed resource (not only the
     // set of names: a resource whose desired spec changed is applied, observed and reported again).
-    const before = JSON.stringify([xr.status ?? {}, current.resources.map((r) => [r.name, r.resource])]);
+    const state = (status: unknown, r: ClaimRender) =>
+      JSON.stringify([
+        status ?? {},
+        r.resources.map((x) => [x.name, x.resource]),
+        r.composites.map((x) => [x.name, x.resource]),
+        r.levels.map((l) => [l.path, l.result.composite.status ?? {}]),
+      ]);
+    const before = state(xr.status, current);
     xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };
-    const after = JSON.stringify([xr.status, next.resources.map((r) => [r.name, r.resource])]);
+    const after = state(xr.status, next);
     current = next;
     if (before === after) {
       return {
@@ -100,6 +140,8 @@ export function renderSteadyState(claim: unknown, opts: { composition?: Record<s
         final: current,
         xr,
         observed,
+        observedComposites: composites,
+        passes: pass + 1,
         status: xr.status as Obj,
         byName: new Map(current.resources.map((r) => [r.name, r.resource])),
       };

@@ -1,9 +1,11 @@
 import yaml from 'js-yaml';
 import { join } from 'node:path';
-import { COMPOSITION_NAME, XRD_NAME } from '../../src/apis/constants.js';
+import { readFileSync } from 'node:fs';
+import { API_FILES, COMPOSITION_NAME, XRD_NAME } from '../../src/apis/constants.js';
+import { isInternalComposite, type RenderedLevel } from '../../src/render/tree.js';
 import { renderClaim } from '../../src/render/claim.js';
 import { checkSelectors } from '../../src/render/selectors.js';
-import { ROOT, validClaims } from '../helpers.js';
+import { exampleClaims, nestedVariant, ROOT, validClaims } from '../helpers.js';
 import { observe, renderSteadyState } from '../../src/render/steady-state.js';
 import { run, toolBin } from '../support/tools.js';
 import { dumpAll, ensureNamespace, kubectl, startFunctions, writeTmp, type RunningFunctions } from './cluster.js';
@@ -17,15 +19,30 @@ beforeAll(async () => {
 });
 afterAll(() => fns?.stop());
 
+/** The Composition and XRD files `crossplane render` reads: the single Composition's by default. */
+interface RenderFiles {
+  readonly composition: string;
+  readonly xrd: string;
+}
+const SINGLE: RenderFiles = {
+  composition: join(ROOT, 'compositions', `${COMPOSITION_NAME}.yaml`),
+  xrd: join(ROOT, 'crds', `${XRD_NAME}.yaml`),
+};
+
 /** `crossplane render` with the real functions; returns composed resources by composition resource name. */
-function crossplaneRender(xr: Obj, observed?: Record<string, Obj>, tag = 'r'): { xr: Obj; byName: Map<string, Obj> } {
+function crossplaneRender(
+  xr: Obj,
+  observed?: Record<string, Obj>,
+  tag = 'r',
+  files: RenderFiles = SINGLE,
+): { xr: Obj; byName: Map<string, Obj> } {
   const args = [
     'render',
     writeTmp(`${tag}-xr.yaml`, dumpAll([xr])),
-    join(ROOT, 'compositions', `${COMPOSITION_NAME}.yaml`),
+    files.composition,
     fns.file,
     '--xrd',
-    join(ROOT, 'crds', `${XRD_NAME}.yaml`),
+    files.xrd,
     '--crossplane-binary',
     toolBin('crossplane-core'),
   ];
@@ -108,3 +125,57 @@ describe("tags that collide with the platform's own", () => {
     expect(bucket).toMatchObject({ purpose: 'assets', tier: 'gold' });
   });
 });
+
+/**
+ * The nested layout, level by level: every composite of the tree (the PaymentPlatform, its
+ * branches and leaves) rendered by the real `crossplane render` with its own Composition and XRD,
+ * against the offline renderer's level, on the first reconcile and in the steady state.
+ */
+describe.each(exampleClaims().map((c) => [c.file, c.claim] as const))(
+  '%s in the nested layout, every level through the real renderer',
+  (file, claim) => {
+    const withUid = nestedVariant(claim);
+    (withUid.metadata as Obj).uid = UID;
+    const xrds = (yaml.loadAll(readFileSync(join(ROOT, API_FILES.nestedXrds), 'utf8')) as Obj[]).filter(Boolean);
+    const filesFor = (level: RenderedLevel, tag: string): RenderFiles => {
+      const kind = String(level.xr.kind);
+      const xrd = xrds.find((x) => ((x.spec as Obj).names as Obj).kind === kind);
+      return {
+        composition: writeTmp(`${tag}-composition.yaml`, dumpAll([level.composition])),
+        xrd: xrd ? writeTmp(`${tag}-xrd.yaml`, dumpAll([xrd])) : SINGLE.xrd,
+      };
+    };
+    const compare = (level: RenderedLevel, observed: Record<string, Obj> | undefined, tag: string) => {
+      const real = crossplaneRender(level.xr, observed, tag, filesFor(level, tag));
+      const offline = level.result;
+      const where = `${String(level.xr.kind)} ${level.path.join('/') || '(root)'}`;
+      expect([where, [...real.byName.keys()].sort()]).toEqual([where, offline.resources.map((r) => r.name).sort()]);
+      for (const r of offline.resources)
+        expect([where, r.name, normalize(real.byName.get(r.name) as Obj)]).toEqual([where, r.name, normalize(r.resource)]);
+      expect([where, (real.xr.status as Obj | undefined) ?? {}]).toMatchObject([
+        where,
+        (offline.composite.status as Obj | undefined) ?? {},
+      ]);
+    };
+
+    test('first reconcile: each of the 30 levels composes what the real renderer composes', () => {
+      const first = renderClaim(withUid);
+      expect(first.levels).toHaveLength(30);
+      first.levels.forEach((l, i) => compare(l, undefined, `nested-first-${i}`));
+    });
+
+    test('steady state: each level, with what it observes, composes and reports what the real renderer does', () => {
+      const steady = renderSteadyState(withUid);
+      const observedFor = (level: RenderedLevel): Record<string, Obj> =>
+        Object.fromEntries(
+          level.result.resources.map((r) => {
+            const o = isInternalComposite(r.resource) ? steady.observedComposites[r.name] : steady.observed[r.name];
+            if (!o) throw new Error(`${file}: nothing observed for ${r.name}`);
+            return [r.name, o];
+          }),
+        );
+      expect(steady.final.levels).toHaveLength(30);
+      steady.final.levels.forEach((l, i) => compare(l, observedFor(l), `nested-steady-${i}`));
+    });
+  },
+);

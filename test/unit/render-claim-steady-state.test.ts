@@ -277,6 +277,6 @@ describe('renderSteadyState: the reconcile loop', () => {
         ],
       },
     };
-    expect(() => renderSteadyState(claim(), { composition: growing })).toThrow('no steady state after 12 reconciles');
+    expect(() => renderSteadyState(claim(), { composition: growing })).toThrow('no steady state after 40 reconciles');
   });
 });

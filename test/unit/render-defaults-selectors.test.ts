@@ -155,8 +155,38 @@ describe('checkSelectors', () => {
         selector: 'spec.forProvider.vpcIdSelector',
         matches: [],
         message:
-          's spec.forProvider.vpcIdSelector: matchControllerRef must be true (it would match resources of other platforms)',
+          's spec.forProvider.vpcIdSelector: matchControllerRef must be true, or matchLabels must name the platform (platform.payments.io/platform); else it would match resources of other platforms',
       },
+    ]);
+  });
+
+  test('nested layout: a selector scoped by the platform label instead matches across composites; matchControllerRef only within its own', () => {
+    const inXr = (r: ReturnType<typeof res>, xr: string) => {
+      const md = r.resource.metadata as Record<string, unknown>;
+      md.labels = { ...(md.labels as object), 'crossplane.io/composite': 'p1', 'platform.payments.io/platform': 'p1' };
+      md.ownerReferences = [{ kind: 'Leaf', name: xr, controller: true }];
+      return r;
+    };
+    const vpc = inXr(res('vpc', 'VPC', { role: 'vpc' }), 'p1-network-core');
+    const byPlatform = { matchLabels: { role: 'vpc', 'platform.payments.io/platform': 'p1' } };
+    expect(
+      checkSelectors([vpc, inXr(res('sg', 'SecurityGroup', {}, { vpcIdSelector: byPlatform }), 'p1-security-groups')]),
+    ).toEqual([]);
+    // The same target through matchControllerRef from another composite: the provider finds nothing.
+    expect(
+      checkSelectors([vpc, inXr(res('sg', 'SecurityGroup', {}, { vpcIdSelector: ref({ role: 'vpc' }) }), 'p1-security-groups')]),
+    ).toEqual([
+      {
+        resource: 'sg',
+        selector: 'spec.forProvider.vpcIdSelector',
+        matches: [],
+        message: 'sg spec.forProvider.vpcIdSelector ({"role":"vpc"}) matches 0 composed resources; it must match exactly one',
+      },
+    ]);
+    // Another platform's VPC does not match a selector naming p1.
+    const other = res('vpc', 'VPC', { role: 'vpc', 'platform.payments.io/platform': 'p2' });
+    expect(checkSelectors([other, res('sg', 'SecurityGroup', {}, { vpcIdSelector: byPlatform })]).map((f) => f.matches)).toEqual([
+      [],
     ]);
   });
 
