@@ -18,7 +18,7 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { type Obj } from '../apis/obj.js';
 import { packageRoot } from '../paths.js';
 import { isAwsManaged, PROVIDER_MODELS, PROVIDER_MODELS_BUNDLE } from '../render/provider-checks.js';
-import { COMPOSITION_JSON, COMPOSITION_YAML, compileComposition } from './composition.js';
+import { COMPOSITION_FILES, compileCompositions } from './composition.js';
 import { type Io } from './io.js';
 import { loadBundle, writeCodeCaches } from '../util/script.js';
 import { CLI_BUNDLE } from './launch.js';
@@ -50,10 +50,12 @@ await build({
 });
 await build({ ...commonJs, entryPoints: ['src/cli/launch.ts'], outfile: join(outdir, 'main.cjs') });
 
-const compiled = compileComposition(readFileSync(join(root, COMPOSITION_YAML), 'utf8'));
-const json = join(root, COMPOSITION_JSON);
-mkdirSync(dirname(json), { recursive: true });
-writeFileSync(json, JSON.stringify(compiled));
+const compiled = COMPOSITION_FILES.map((f) => {
+  const c = compileCompositions(readFileSync(join(root, f.yaml), 'utf8'));
+  mkdirSync(dirname(join(root, f.json)), { recursive: true });
+  writeFileSync(join(root, f.json), JSON.stringify(c));
+  return c;
+});
 
 /*
  * The provider models of the kinds the Composition composes, in one file (validate checks every
@@ -65,7 +67,9 @@ writeFileSync(json, JSON.stringify(compiled));
  * build) is imported from node_modules as before (src/render/provider-checks.ts).
  */
 const kinds = new Set<string>();
-for (const step of (compiled.composition.spec as { pipeline?: { input?: Obj }[] }).pipeline ?? []) {
+for (const step of compiled
+  .flatMap((c) => c.documents)
+  .flatMap((d) => (d.spec as { pipeline?: { input?: Obj }[] }).pipeline ?? [])) {
   for (const t of (step.input?.resources as { base?: Obj }[] | undefined) ?? []) {
     if (t.base && isAwsManaged(t.base)) kinds.add(`${String(t.base.apiVersion)}/${String(t.base.kind)}`);
   }
@@ -121,5 +125,5 @@ for (const argv of [
 const caches = [...writeCodeCaches(), ...cli.writeCodeCaches()];
 
 console.log(
-  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_JSON}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, and ${caches.length} code caches)`,
+  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_FILES.map((f) => f.json).join(', ')}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, and ${caches.length} code caches)`,
 );

@@ -14,6 +14,7 @@ import { checkCelRequired, checkNamingLimits, checkProviderModels, type Resource
 import type { ComposedOutput } from '../render/render.js';
 import { checkSelectors } from '../render/selectors.js';
 import { renderSteadyState } from '../render/steady-state.js';
+import type { ClaimRenderOptions } from '../render/claim.js';
 
 /** The stages of validation, in the order they run. */
 export const STAGES = ['schema', 'provider', 'selectors', 'pci', 'naming'] as const;
@@ -102,7 +103,10 @@ export async function checkResources(
  * Composition at all (UnsupportedError, a broken patch): that is an error of the tool or the
  * Composition, not a finding on the claim.
  */
-export async function checkClaim(claim: unknown, opts: { composition?: Record<string, unknown> } = {}): Promise<CheckOutcome> {
+export async function checkClaim(
+  claim: unknown,
+  opts: Omit<ClaimRenderOptions, 'observed' | 'observedComposites'> = {},
+): Promise<CheckOutcome> {
   const { defaulted, findings: schema } = validateClaim(claim);
   const findings: CheckFinding[] = schema.map((f) => ({
     stage: 'schema',

@@ -1,49 +1,69 @@
 /**
- * The Composition the CLI renders with, without parsing 200 KB of YAML on every command: `make
- * build` writes it as JSON (dist/cli/composition.json, src/cli/bundle.ts) together with the
- * SHA-256 of the YAML it came from. The YAML (compositions/, what `make synth` writes and
+ * The Compositions the CLI renders with, without parsing hundreds of KB of YAML on every command:
+ * `make build` writes each Composition file as JSON (dist/cli/, src/cli/bundle.ts) together with
+ * the SHA-256 of the YAML it came from. The YAML (compositions/, what `make synth` writes and
  * users read) stays the source: when its hash differs from the JSON's (synth ran after the
- * build), the YAML is parsed as before.
+ * build), the YAML is parsed as before. The nested layout's file is read only when a claim
+ * composes through it.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { COMPOSITION_NAME } from '../apis/constants.js';
+import { API_FILES } from '../apis/constants.js';
 import { packageRoot } from '../paths.js';
+import { compositionSet, type CompositionSet } from '../render/tree.js';
+import { type Obj } from '../apis/obj.js';
 
-/** Where the build writes the JSON form, relative to the package root. */
-export const COMPOSITION_JSON = join('dist', 'cli', 'composition.json');
+/** The Composition files and where the build writes their JSON form, relative to the package root. */
+export const COMPOSITION_FILES = [
+  { yaml: API_FILES.composition, json: join('dist', 'cli', 'composition.json') },
+  { yaml: API_FILES.nestedCompositions, json: join('dist', 'cli', 'nested-compositions.json') },
+] as const;
 
-/** The YAML file, relative to the package root. */
-export const COMPOSITION_YAML = join('compositions', `${COMPOSITION_NAME}.yaml`);
-
-/** The JSON form: the YAML's hash and the parsed object. */
-export interface CompiledComposition {
+/** The JSON form: the YAML's hash and its documents. */
+export interface CompiledCompositions {
   readonly sha256: string;
-  readonly composition: Record<string, unknown>;
+  readonly documents: Obj[];
 }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+const parse = (text: string): Obj[] => (yaml.loadAll(text) as Obj[]).filter(Boolean);
+
 /** The JSON form of a Composition YAML text (what the build writes). */
-export const compileComposition = (text: string): CompiledComposition => ({
-  sha256: sha256(text),
-  composition: yaml.load(text) as Record<string, unknown>,
-});
+export const compileCompositions = (text: string): CompiledCompositions => ({ sha256: sha256(text), documents: parse(text) });
 
-let cached: Record<string, unknown> | undefined;
-
-/** The package's Composition: the build's JSON when it matches the YAML, else the YAML parsed. */
-export function cliComposition(root = packageRoot()): Record<string, unknown> {
-  if (cached) return cached;
-  const text = readFileSync(join(root, COMPOSITION_YAML), 'utf8');
-  const hash = sha256(text);
+/** The documents of one Composition file: the build's JSON when it matches the YAML, else the YAML parsed. */
+function load(file: (typeof COMPOSITION_FILES)[number], root: string): Obj[] {
+  const text = readFileSync(join(root, file.yaml), 'utf8');
   try {
-    const compiled = JSON.parse(readFileSync(join(root, COMPOSITION_JSON), 'utf8')) as CompiledComposition;
-    if (compiled.sha256 === hash) return (cached = compiled.composition);
+    const compiled = JSON.parse(readFileSync(join(root, file.json), 'utf8')) as CompiledCompositions;
+    if (compiled.sha256 === sha256(text)) return compiled.documents;
   } catch {
     // not built (tests run the sources) or unreadable: parse the YAML
   }
-  return (cached = yaml.load(text) as Record<string, unknown>);
+  return parse(text);
 }
+
+const cache = new Map<string, Obj[]>();
+const cached = (i: 0 | 1, root: string): Obj[] => {
+  const key = `${i}:${root}`;
+  let docs = cache.get(key);
+  if (!docs) cache.set(key, (docs = load(COMPOSITION_FILES[i], root)));
+  return docs;
+};
+
+/** The package's single Composition. */
+export function cliComposition(root = packageRoot()): Record<string, unknown> {
+  const [c] = cached(0, root);
+  if (!c) throw new Error(`${API_FILES.composition} holds no Composition`);
+  return c;
+}
+
+/** The package's Compositions: the single one and, when a claim needs them, the nested layout's. */
+export const cliCompositions = (root = packageRoot()): CompositionSet =>
+  compositionSet(
+    () => cliComposition(root),
+    () => cached(1, root),
+  );

@@ -47,6 +47,10 @@ Composition by the project's offline renderer: the subset of function-patch-and-
 function-cel-filter and function-auto-ready that the Composition uses (anything outside it is an
 error, never a guess). The end-to-end suite pins it to the real \`crossplane render\`.
 
+The Composition is the one the claim names (spec.crossplane.compositionRef), else the single
+Composition. A claim of the nested layout is rendered through every level: its internal XRs are
+listed, then what each composes.
+
 By default the output is the first reconcile: what Crossplane creates when the claim is applied.
 Resources that wait for outputs of others (bucket policies, flow log, alarms) are not there yet;
 a note on stderr names them. --steady-state shows the resources after AWS has answered, with

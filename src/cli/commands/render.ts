@@ -4,11 +4,12 @@ import { requireFiles, type CommandInput, type Context } from '../command.js';
 import { EXIT } from '../errors.js';
 import { reportInvalidClaim } from '../findings-format.js';
 import { table, toJson, toYaml } from '../output.js';
-import { cliComposition } from '../composition.js';
+import { cliCompositions } from '../composition.js';
 import { renderClaim } from '../../render/claim.js';
 import { renderComposition, type ComposedOutput } from '../../render/render.js';
 import { FUNCTIONS, functionName } from '../../apis/constants.js';
 import { renderSteadyState } from '../../render/steady-state.js';
+import type { RenderedLevel } from '../../render/tree.js';
 import { type Obj } from '../../apis/obj.js';
 
 type Format = 'yaml' | 'json' | 'table';
@@ -82,16 +83,24 @@ export function heldBack(composition: Obj, xr: Obj, warnings: readonly string[])
   return [...names].filter((n) => kept.has(n));
 }
 
+/**
+ * Every object a claim composes, at every level: with the nested layout, each internal XR's
+ * composed resources follow the XRs of its level (depth first); with the single Composition,
+ * its resources.
+ */
+const everything = (r: { readonly levels: readonly RenderedLevel[] }): ComposedOutput[] =>
+  r.levels.flatMap((l) => l.result.resources);
+
 export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const format = input.opts.output as Format;
   const steadyState = input.opts.steadyState === true;
   const claims = loadClaims(requireFiles(input), ctx.io);
-  const composition = cliComposition();
+  const compositions = cliCompositions();
   const rendered: Rendered[] = [];
   const notes: string[] = [];
   let invalid = false;
   for (const { source, claim } of claims) {
-    const first = renderClaim(claim, { composition });
+    const first = renderClaim(claim, { compositions });
     if (first.findings.length > 0) {
       reportInvalidClaim(ctx.io, ctx.style, source, first.findings);
       invalid = true;
@@ -101,18 +110,19 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
     const platform = `${String(md.namespace)}/${String(md.name)}`;
     const who = claims.length > 1 ? `${source}: ` : '';
     if (steadyState) {
-      const steady = renderSteadyState(claim, { composition }).final.resources;
+      const steady = everything(renderSteadyState(claim, { compositions }).final);
       rendered.push({ platform, resources: steady });
       notes.push(`note: ${who}${steady.length} resources after a SIMULATED AWS response (placeholder status values)\n`);
       continue;
     }
-    rendered.push({ platform, resources: first.resources });
+    const all = everything(first);
+    rendered.push({ platform, resources: all });
     for (const w of first.warnings.filter((x) => !/^not adding new composed resource/.test(x)))
       notes.push(`warning: ${who}${w}\n`);
-    const held = heldBack(composition, first.xr, first.warnings);
+    const held = first.levels.flatMap((l) => heldBack(l.composition, l.xr, l.result.warnings));
     if (held.length > 0)
       notes.push(
-        `note: ${who}${first.resources.length} resources on the first reconcile; ${held.length} more wait for outputs of others (${held.join(', ')}); --steady-state shows them\n`,
+        `note: ${who}${all.length} resources on the first reconcile; ${held.length} more wait for outputs of others (${held.join(', ')}); --steady-state shows them\n`,
       );
   }
   if (rendered.length > 0) ctx.io.out(formatResources(rendered, format, claims.length > 1));

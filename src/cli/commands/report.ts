@@ -6,7 +6,7 @@ import { renderClaim } from '../../render/claim.js';
 import { renderSteadyState } from '../../render/steady-state.js';
 import { loadClaim } from '../claim-input.js';
 import { clusterOf, fileArgs, requireOneFile, stringOpt, type CommandInput, type Context } from '../command.js';
-import { cliComposition } from '../composition.js';
+import { cliCompositions } from '../composition.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { buildEvidence, evidenceMarkdown, type EvidenceReport } from '../evidence.js';
 import { reportInvalidClaim } from '../findings-format.js';
@@ -58,13 +58,13 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
     if (stringOpt(input, 'namespace') !== undefined)
       throw new UsageError('-n applies to a live report (report NAME), not to -f', input.command);
     const { source, claim } = loadClaim(requireOneFile(input), ctx.io);
-    const composition = cliComposition();
-    const first = renderClaim(claim, { composition });
+    const compositions = cliCompositions();
+    const first = renderClaim(claim, { compositions });
     if (first.findings.length > 0) {
       reportInvalidClaim(ctx.io, ctx.style, source, first.findings);
       return EXIT.findings;
     }
-    const { final } = renderSteadyState(claim, { composition });
+    const { final } = renderSteadyState(claim, { compositions });
     const md = first.xr.metadata as Obj;
     const environment = envOf(first.xr);
     report = buildEvidence(evaluateControls(final.resources, environment), {

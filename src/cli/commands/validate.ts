@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { checkClaim, STAGES, type CheckOutcome, type Stage } from '../checks.js';
 import { loadClaims } from '../claim-input.js';
 import { requireFiles, type CommandInput, type Context } from '../command.js';
-import { cliComposition } from '../composition.js';
+import { cliCompositions } from '../composition.js';
 import { CliError, EXIT } from '../errors.js';
 import { findingsTable } from '../findings-format.js';
 import type { Style } from '../io.js';
@@ -95,12 +95,12 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const claims = loadClaims(requireFiles(input), ctx.io);
   requireProviderModels();
   await useProviderModelsBundle(packageRoot());
-  const composition = cliComposition();
+  const compositions = cliCompositions();
   const data: Record<string, unknown>[] = [];
   const texts: string[] = [];
   let invalid = false;
   for (const { source, claim } of claims) {
-    const outcome = await checkClaim(claim, { composition });
+    const outcome = await checkClaim(claim, { compositions });
     invalid ||= outcome.findings.some((f) => f.severity === 'error');
     if (format === 'table') texts.push(outcomeText(source, claim, outcome, ctx.style));
     else data.push(outcomeData(source, claim, outcome));
