@@ -12,6 +12,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { API_GROUP, PLURAL, PRODUCT } from '../apis/constants.js';
 import type { ComposedResource } from '../composition/subsystem.js';
 import { composedKinds, formatKind, type WatchedKind } from '../operator/kinds.js';
+import { nestedKinds } from '../composition/nested.js';
 import { type Obj } from '../apis/obj.js';
 import { fillPlaceholders, type PlaceholderTable } from './placeholders.js';
 import { dumpYaml } from '../util/yaml.js';
@@ -35,6 +36,8 @@ const PLACEHOLDER_VALUES: Readonly<Record<string, string>> = {
   __OPERATOR_HOT_LOOP_MAX__: '{{ printf "--hot-loop-max-updates=%v" .Values.operator.hotLoop.maxUpdates | quote }}',
   __OPERATOR_HOT_LOOP_WINDOW__: '{{ printf "--hot-loop-window=%s" .Values.operator.hotLoop.window | quote }}',
   __OPERATOR_HOT_LOOP_PAUSE__: '{{ printf "--hot-loop-pause=%t" .Values.operator.hotLoop.pause | quote }}',
+  // The internal kinds are watched only when the chart installs their XRDs.
+  __OPERATOR_COMPOSITE_KINDS__: `{{ printf "--composite-kinds=%s" (ternary "${nestedKinds().map(formatKind).join(',')}" "" .Values.nested.enabled) | quote }}`,
   __OPERATOR_CPU_REQUEST__: '{{ .Values.operator.resources.cpuRequest | quote }}',
   __OPERATOR_MEMORY_REQUEST__: '{{ .Values.operator.resources.memoryRequest | quote }}',
   __OPERATOR_MEMORY_LIMIT__: '{{ .Values.operator.resources.memoryLimit | quote }}',
@@ -74,7 +77,8 @@ export function operatorManifests(resources: readonly ComposedResource[]): Obj[]
   for (const [group, plurals] of byGroup(managed)) {
     role.allow(['get', 'list', 'watch', '__PAUSE_PATCH__'], ...plurals.map((p) => custom(group, p)));
   }
-  for (const [group, plurals] of byGroup(policy)) role.allow(['get', 'list', 'watch'], ...plurals.map((p) => custom(group, p)));
+  for (const [group, plurals] of byGroup([...policy, ...nestedKinds()]))
+    role.allow(['get', 'list', 'watch'], ...plurals.map((p) => custom(group, p)));
   role.allow(['create', 'patch'], custom('', 'events'));
   new kplus.ClusterRoleBinding(chart, 'cluster-role-binding', { metadata: { name: OPERATOR_NAME, labels }, role }).addSubjects(
     sa,
@@ -108,6 +112,7 @@ export function operatorManifests(resources: readonly ComposedResource[]): Obj[]
     args: [
       `--kinds=${managed.map(formatKind).join(',')}`,
       `--policy-kinds=${policy.map(formatKind).join(',')}`,
+      '__OPERATOR_COMPOSITE_KINDS__',
       `--lease-name=${OPERATOR_NAME}`,
       `--port=${OPERATOR_PORT}`,
       '__OPERATOR_LOG_LEVEL__',

@@ -31,6 +31,8 @@ export interface OperatorConfig {
   readonly kinds: readonly string[];
   /** Composed kinds that are not managed resources but that PCI controls read (Crossplane Usage). */
   readonly policyKinds: readonly string[];
+  /** Internal composite kinds of the nested layout, followed down to their managed resources. */
+  readonly compositeKinds: readonly string[];
   /** Take part in leader election (off: act as leader at once; for a single local process). */
   readonly leaderElect: boolean;
   readonly leaseName: string;
@@ -107,6 +109,13 @@ export const SETTINGS: Readonly<Record<keyof OperatorConfig, Setting>> = {
   policyKinds: {
     flag: 'policy-kinds',
     help: "other composed kinds the PCI controls read (e.g. Usage), same form (default: the Composition's)",
+    def: '',
+    parse: list,
+    value: 'list',
+  },
+  compositeKinds: {
+    flag: 'composite-kinds',
+    help: "internal composite kinds of the nested layout, same form; the health roll-up follows them down to their managed resources (default: the Composition's)",
     def: '',
     parse: list,
     value: 'list',

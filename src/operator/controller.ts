@@ -23,10 +23,17 @@ import type { WatchedKind } from './kinds.js';
 import type { Logger } from './logger.js';
 import { errorFields } from './logger.js';
 import type { OperatorMetrics } from './metrics.js';
-import { PlatformReconciler } from './platform-reconciler.js';
+import { PlatformReconciler, type Resolved } from './platform-reconciler.js';
 import type { ResourceRef } from './platform.js';
 import { WorkQueue } from './queue.js';
-import { ANNOTATION_RESOURCE_NAME, LABEL_COMPOSITE, slimManaged, slimPlatform, unchangedForOperator } from './slim.js';
+import {
+  ANNOTATION_RESOURCE_NAME,
+  LABEL_COMPOSITE,
+  slimComposite,
+  slimManaged,
+  slimPlatform,
+  unchangedForOperator,
+} from './slim.js';
 import { HealthStatusWriter } from './status.js';
 
 export interface ControllerOptions {
@@ -125,18 +132,21 @@ export class Controller {
     for (const kind of options.kinds) {
       const resource = `${kind.plural}.${kind.group}`;
       // Only composed resources: the label selector keeps every other object out of the cache.
-      const inf = informer(resource, `/apis/${kind.group}/${kind.version}/${kind.plural}`, slimManaged, LABEL_COMPOSITE);
+      // Crossplane labels everything under a PaymentPlatform, internal XRs and what they compose
+      // included, with the PaymentPlatform's name.
+      const slim = kind.composite ? slimComposite : slimManaged;
+      const inf = informer(resource, `/apis/${kind.group}/${kind.version}/${kind.plural}`, slim, LABEL_COMPOSITE);
       const queueOwner = (o: KubeObject): void => {
         const md = o.metadata;
         const owner = md?.labels?.[LABEL_COMPOSITE];
         if (md && owner) this.queue.add(PLATFORM_PREFIX + objectKey(md.namespace, owner));
       };
       inf.on('add', (o) => {
-        this.observeChange(kind, o, false);
+        if (!kind.composite) this.observeChange(kind, o, false);
         queueOwner(o);
       });
       inf.on('update', (o, previous) => {
-        this.observeChange(kind, o, true);
+        if (!kind.composite) this.observeChange(kind, o, true);
         // A status update that changes nothing the operator reads (a provider re-sync moving a
         // condition's lastTransitionTime) cannot change the platform's outcome.
         if (!unchangedForOperator(previous, o)) queueOwner(o);
@@ -260,10 +270,15 @@ export class Controller {
     this.hotTimers.set(uid, timer);
   }
 
-  private resolve(namespace: string, ref: ResourceRef): { watched: boolean; managed: boolean; object: KubeObject | undefined } {
+  private resolve(namespace: string, ref: ResourceRef): Resolved {
     const entry = this.composed.get(`${ref.apiVersion}|${ref.kind}`);
-    if (!entry) return { watched: false, managed: false, object: undefined };
-    return { watched: true, managed: entry.kind.managed, object: entry.informer.get(namespace, ref.name) };
+    if (!entry) return { watched: false, managed: false, composite: false, object: undefined };
+    return {
+      watched: true,
+      managed: entry.kind.managed,
+      composite: entry.kind.composite === true,
+      object: entry.informer.get(namespace, ref.name),
+    };
   }
 
   private hotLoopsOf(objects: readonly KubeObject[]): HealthStatusHotLoop[] {

@@ -16,19 +16,24 @@ export interface WatchedKind {
   readonly plural: string;
   /** A Crossplane managed resource: counted in the health roll-up (it has Ready/Synced). */
   readonly managed: boolean;
+  /**
+   * An internal composite resource of the nested layout: the roll-up follows its
+   * `spec.crossplane.resourceRefs` down to the managed resources it composes.
+   */
+  readonly composite?: boolean;
 }
 
 /** `group/version/Kind/plural`: the form of `--kinds` and `--policy-kinds`. */
 export const formatKind = (k: WatchedKind): string => `${k.group}/${k.version}/${k.kind}/${k.plural}`;
 
 /** Parses `group/version/Kind/plural`. */
-export function parseKind(text: string, managed: boolean): WatchedKind {
+export function parseKind(text: string, managed: boolean, composite = false): WatchedKind {
   const parts = text.split('/');
   if (parts.length !== 4 || parts.some((p) => p === '') || !/^[a-z0-9.-]+$/.test(parts[0]) || !/^[a-z0-9]+$/.test(parts[3])) {
     throw new Error(`kind '${text}' is not group/version/Kind/plural (for example ec2.aws.m.upbound.io/v1beta1/VPC/vpcs)`);
   }
   const [group, version, kind, plural] = parts;
-  return { group, version, kind, plural, managed };
+  return { group, version, kind, plural, managed, ...(composite ? { composite } : {}) };
 }
 
 /** The kinds a set of composed resources needs watched: managed ones, then other non-core ones. */
@@ -61,12 +66,17 @@ export function composedKinds(resources: readonly ComposedResource[]): { managed
  * the provider models); the container image has only the runtime ones, so the chart passes
  * `--kinds` and `--policy-kinds` instead.
  */
-export async function kindsFromComposition(): Promise<{ managed: WatchedKind[]; policy: WatchedKind[] }> {
+export async function kindsFromComposition(): Promise<{
+  managed: WatchedKind[];
+  policy: WatchedKind[];
+  composite: WatchedKind[];
+}> {
   try {
     const { App, Chart } = await import('cdk8s');
     const { PaymentPlatformComposition } = await import('../composition/composition.js');
+    const { nestedKinds } = await import('../composition/nested.js');
     const composition = new PaymentPlatformComposition(new Chart(new App(), 'operator-kinds'));
-    return composedKinds(composition.resources);
+    return { ...composedKinds(composition.resources), composite: nestedKinds() };
   } catch (err) {
     throw new Error('no --kinds given and the Composition cannot be loaded here (it needs the development dependencies)', {
       cause: err,

@@ -25,10 +25,14 @@ export interface RunningOperator {
 
 async function resolveKinds(config: OperatorConfig): Promise<WatchedKind[]> {
   if (config.kinds.length > 0) {
-    return [...config.kinds.map((k) => parseKind(k, true)), ...config.policyKinds.map((k) => parseKind(k, false))];
+    return [
+      ...config.kinds.map((k) => parseKind(k, true)),
+      ...config.policyKinds.map((k) => parseKind(k, false)),
+      ...config.compositeKinds.map((k) => parseKind(k, false, true)),
+    ];
   }
-  const { managed, policy } = await kindsFromComposition();
-  return [...managed, ...policy];
+  const { managed, policy, composite } = await kindsFromComposition();
+  return [...managed, ...policy, ...composite];
 }
 
 /** Starts the operator; returns once the server listens (leadership and work follow). */

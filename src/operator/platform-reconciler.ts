@@ -14,15 +14,28 @@ import { isObj } from './kube/objects.js';
 import type { Logger } from './logger.js';
 import { errorFields } from './logger.js';
 import type { OperatorMetrics } from './metrics.js';
-import { parsePlatform, type Platform, type ResourceRef } from './platform.js';
+import { parsePlatform, parseRefs, type Platform, type ResourceRef } from './platform.js';
 import { PermanentError } from './queue.js';
 import type { HealthStatusWriter } from './status.js';
+
+/** A reference as the caches answer it. */
+export interface Resolved {
+  /** False when the reference's kind is not watched. */
+  readonly watched: boolean;
+  readonly managed: boolean;
+  /** An internal XR of the nested layout: followed down through its own references. */
+  readonly composite: boolean;
+  readonly object: KubeObject | undefined;
+}
+
+/** The nested layout is at most this deep; a deeper chain of references is a loop. */
+const MAX_DEPTH = 8;
 
 /** What the reconciler reads from the caches. */
 export interface PlatformSources {
   platform(namespace: string, name: string): KubeObject | undefined;
-  /** The watched object a reference points to; `watched` false when its kind is not watched. */
-  resolve(namespace: string, ref: ResourceRef): { watched: boolean; managed: boolean; object: KubeObject | undefined };
+  /** The watched object a reference points to. */
+  resolve(namespace: string, ref: ResourceRef): Resolved;
   /** Hot-looping resources among these objects. */
   hotLoops(objects: readonly KubeObject[]): HealthStatusHotLoop[];
 }
@@ -82,6 +95,21 @@ export class PlatformReconciler {
     private readonly log: Logger,
   ) {}
 
+  /**
+   * The references of a platform, with the internal XRs of the nested layout replaced by what
+   * they compose, at every level. An internal XR stays in the list (and so in the health
+   * roll-up) only while it is missing or composes nothing yet: then what it will compose is not
+   * known, and the platform is not Ready.
+   */
+  private expand(namespace: string, refs: readonly ResourceRef[], depth = 0): (Resolved & { ref: ResourceRef })[] {
+    return refs.flatMap((ref) => {
+      const r = { ref, ...this.sources.resolve(namespace, ref) };
+      if (!r.composite || !r.object || depth >= MAX_DEPTH) return [r];
+      const below = parseRefs(r.object, [], `${ref.kind} ${ref.name} spec.crossplane.resourceRefs`);
+      return below.length === 0 ? [r] : this.expand(namespace, below, depth + 1);
+    });
+  }
+
   /** Evaluates and publishes one platform; throws to be retried with backoff. */
   async reconcile(namespace: string, name: string): Promise<void> {
     const key = `${namespace}/${name}`;
@@ -117,8 +145,8 @@ export class PlatformReconciler {
     }
 
     // Health: managed resources only; compliance: every watched composed resource.
-    const resolved = p.refs.map((ref) => ({ ref, ...this.sources.resolve(namespace, ref) }));
-    const managed = resolved.filter((r) => r.watched && r.managed);
+    const resolved = this.expand(namespace, p.refs);
+    const managed = resolved.filter((r) => r.watched && (r.managed || r.composite));
     const byRef = new Map(managed.map((r) => [r.ref, r.object]));
     const health = computeHealth(
       managed.map((r) => r.ref),

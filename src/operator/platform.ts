@@ -31,19 +31,15 @@ export interface Platform {
 
 const isEnvironment = (v: unknown): v is Environment => typeof v === 'string' && (ENVIRONMENTS as readonly string[]).includes(v);
 
-/** Parses a PaymentPlatform; undefined only when it has no usable identity (name/namespace). */
-export function parsePlatform(o: KubeObject): Platform | undefined {
-  const md = o.metadata;
-  if (!md || typeof md.name !== 'string' || typeof md.namespace !== 'string') return undefined;
-  const problems: string[] = [];
-  const env = pathValue(o, ['spec', 'parameters', 'environment']);
-  if (!isEnvironment(env)) {
-    problems.push(`spec.parameters.environment is ${JSON.stringify(env) ?? 'missing'}, not one of ${ENVIRONMENTS.join(', ')}`);
-  }
+/**
+ * The `spec.crossplane.resourceRefs` of a composite (the PaymentPlatform or an internal XR of
+ * the nested layout); what cannot be read is added to `problems`.
+ */
+export function parseRefs(o: KubeObject, problems: string[], where = 'spec.crossplane.resourceRefs'): ResourceRef[] {
   const rawRefs = pathValue(o, ['spec', 'crossplane', 'resourceRefs']);
   const refs: ResourceRef[] = [];
   if (rawRefs !== undefined && !Array.isArray(rawRefs)) {
-    problems.push('spec.crossplane.resourceRefs is not a list');
+    problems.push(`${where} is not a list`);
   } else if (Array.isArray(rawRefs)) {
     rawRefs.forEach((r: unknown, i) => {
       if (
@@ -55,10 +51,23 @@ export function parsePlatform(o: KubeObject): Platform | undefined {
       ) {
         refs.push({ apiVersion: r.apiVersion, kind: r.kind, name: r.name });
       } else {
-        problems.push(`spec.crossplane.resourceRefs[${i}] lacks apiVersion, kind or name: ${JSON.stringify(r)}`);
+        problems.push(`${where}[${i}] lacks apiVersion, kind or name: ${JSON.stringify(r)}`);
       }
     });
   }
+  return refs;
+}
+
+/** Parses a PaymentPlatform; undefined only when it has no usable identity (name/namespace). */
+export function parsePlatform(o: KubeObject): Platform | undefined {
+  const md = o.metadata;
+  if (!md || typeof md.name !== 'string' || typeof md.namespace !== 'string') return undefined;
+  const problems: string[] = [];
+  const env = pathValue(o, ['spec', 'parameters', 'environment']);
+  if (!isEnvironment(env)) {
+    problems.push(`spec.parameters.environment is ${JSON.stringify(env) ?? 'missing'}, not one of ${ENVIRONMENTS.join(', ')}`);
+  }
+  const refs = parseRefs(o, problems);
   const health = pathValue(o, ['status', 'health']);
   return {
     namespace: md.namespace,

@@ -158,6 +158,20 @@ export function slimManaged(o: KubeObject): KubeObject {
   return out;
 }
 
+/** An internal composite resource (nested layout): identity, labels, resourceRefs and conditions. */
+export function slimComposite(o: KubeObject): KubeObject {
+  const spec = isObj(o.spec) ? o.spec : {};
+  const status = isObj(o.status) ? o.status : {};
+  const crossplane = isObj(spec.crossplane) ? spec.crossplane : {};
+  return {
+    apiVersion: typeof o.apiVersion === 'string' ? intern(o.apiVersion) : o.apiVersion,
+    kind: typeof o.kind === 'string' ? intern(o.kind) : o.kind,
+    metadata: slimMeta(o, true) as unknown as KubeObject['metadata'],
+    spec: { crossplane: { resourceRefs: crossplane.resourceRefs } },
+    status: status.conditions !== undefined ? { conditions: slimConditions(status, false) } : {},
+  };
+}
+
 /** A PaymentPlatform: identity, environment, resourceRefs, conditions and the operator's health. */
 export function slimPlatform(o: KubeObject): KubeObject {
   const spec = isObj(o.spec) ? o.spec : {};

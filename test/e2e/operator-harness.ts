@@ -18,6 +18,7 @@ import { HEALTH_STATUS_SCHEMA } from '../../src/apis/health.js';
 import { KubeClient } from '../../src/operator/kube/client.js';
 import { ClusterConfig } from '../../src/operator/kube/config.js';
 import { composedKinds, formatKind } from '../../src/operator/kinds.js';
+import { nestedKinds } from '../../src/composition/nested.js';
 import { synth } from '../../src/synth.js';
 import { ROOT } from '../helpers.js';
 import { run, toolBin, waitCrdEstablished } from '../support/tools.js';
@@ -171,9 +172,14 @@ export function installPlatformCrd(cp: ControlPlane): string[] {
 }
 
 /** `--kinds` and `--policy-kinds` for this source tree's Composition (what the chart passes). */
-export function kindFlags(): string[] {
+export function kindFlags(opts: { nested?: boolean } = {}): string[] {
   const { managed, policy } = composedKinds(synth().compositionConstruct.resources);
-  return [`--kinds=${managed.map(formatKind).join(',')}`, `--policy-kinds=${policy.map(formatKind).join(',')}`];
+  return [
+    `--kinds=${managed.map(formatKind).join(',')}`,
+    `--policy-kinds=${policy.map(formatKind).join(',')}`,
+    // As the chart passes them when it installs the nested layout's XRDs.
+    ...(opts.nested ? [`--composite-kinds=${nestedKinds().map(formatKind).join(',')}`] : []),
+  ];
 }
 
 /** Compiles the project once into a private directory (other engineers' builds cannot race it). */

@@ -369,6 +369,66 @@ describe('nested layout (experimental): the same platform as a tree of small XRs
     expect(xrs.filter((x) => !isTrue(x, 'Ready')).map((x) => String(x.kind))).toEqual([]);
   });
 
+  test('the operator and `kubectl payments status` follow the tree: Ready over every managed resource, then the failing cluster three levels down', async () => {
+    const operator = new OperatorProcess(
+      join(ROOT, 'dist/src/operator/main.js'),
+      'reconcile-nested',
+      kindFlags({ nested: true }),
+      cp.kubeconfig,
+    );
+    try {
+      await operator.started(60_000);
+      const health = (): Obj | undefined => (xrOf(NESTED)?.status as Obj | undefined)?.health as Obj | undefined;
+      const ready = await until('the operator reports the nested platform Ready', 120_000, () =>
+        health()?.state === 'Ready' ? health() : undefined,
+      );
+      // Every managed resource of every level (the platform itself references 3 XRs and a ConfigMap).
+      expect(resourceRefs(xrOf(NESTED)!)).toHaveLength(4);
+      expect([ready.ready, ready.total]).toEqual([managedOf(NESTED).length, managedOf(NESTED).length]);
+      expect(cli(['status', NESTED.name, '-n', NESTED.namespace, '-o', 'json']).code).toBe(0);
+      // The live PCI evidence reads the same managed resources through the tree: the same checks
+      // and outcomes as the single-layout platform of the same claim.
+      const rows = (c: Claim) => {
+        const r = cli(['report', c.name, '-n', c.namespace, '-o', 'json']);
+        expect(r.stderr).toBe('');
+        const report = JSON.parse(r.stdout) as { summary: Obj; requirements: { rows: Obj[] }[] };
+        return {
+          summary: report.summary,
+          rows: report.requirements
+            .flatMap((q) => q.rows.map((x) => `${String(x.control)} ${String(x.resource)} ${String(x.pass)}`))
+            .sort(),
+        };
+      };
+      expect(rows(NESTED)).toEqual(rows(MINIMAL));
+
+      const cluster = managedOf(NESTED).find((o) => o.kind === 'Cluster')!;
+      const name = String((cluster.metadata as Obj).name);
+      const message = 'api error InvalidParameterCombination: the stand-in provider was told to fail';
+      const mr = `clusters.rds.aws.m.upbound.io/${name}`;
+      cp.kubectlOk(['annotate', mr, '-n', NESTED.namespace, `${ANNOTATION_FAIL}=${message}`]);
+      try {
+        const failed = await until('the operator names the failing cluster', 120_000, () => {
+          const h = health();
+          return h?.state === 'NotReady' && (h.deepestFailing as Obj | undefined)?.name === name ? h : undefined;
+        });
+        expect(String((failed.deepestFailing as Obj).message)).toContain('InvalidParameterCombination');
+        // Crossplane's Ready=False climbs the tree one XR at a time; then the CLI exits 1 too.
+        await until('the nested XR Ready=False', 120_000, () => conditionOf(xrOf(NESTED), 'Ready')?.status === 'False');
+        const status = cli(['status', NESTED.name, '-n', NESTED.namespace]);
+        expect(status.code).toBe(1);
+        expect(status.stdout).toContain(name);
+        expect(status.stdout).toContain('InvalidParameterCombination');
+      } finally {
+        cp.kubectlOk(['annotate', mr, '-n', NESTED.namespace, `${ANNOTATION_FAIL}-`]);
+      }
+      await until('the nested XR Ready=True again', 120_000, () => isTrue(xrOf(NESTED), 'Ready'));
+      await until('the operator reports the nested platform Ready again', 120_000, () => health()?.state === 'Ready');
+    } finally {
+      operator.kill('SIGTERM');
+      await operator.exited;
+    }
+  });
+
   test("a selector that crosses XRs resolves to this platform's resources (the stand-in resolves them as upjet does)", () => {
     const mine = managedOf(NESTED);
     expect(mine.filter((o) => !isTrue(o, 'Synced')).map(resourceName)).toEqual([]);
