@@ -83,6 +83,11 @@ bench-render: build ## Benchmark `kubectl payments` commands as processes agains
 	  --skipLibCheck --esModuleInterop --resolveJsonModule --types node --ignoreConfig bench/render-bench.ts
 	node dist/bench/render-bench.js
 
+.PHONY: bench-breaker
+bench-breaker: build tools ## The reconcile-defaults suite twice (Crossplane's default circuit breaker, then widened): time to Ready, watch events, XRs whose breaker opened
+	hack/control-plane.sh run -- env NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects e2e --runInBand --testPathPatterns reconcile-defaults
+	PP_BREAKER=widened hack/control-plane.sh run -- env NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects e2e --runInBand --testPathPatterns reconcile-defaults
+
 .PHONY: test-operator
 test-operator: build ## Operator tests: unit suites, then e2e suites on their own real API servers
 	hack/tools.sh ensure kubernetes etcd crossplane helm node

@@ -6,7 +6,8 @@
  * at once). A managed resource produces about 6 watch events while it is created (finalizer,
  * create-pending, external name, Creating, Available, ...), most of them within seconds: an XR
  * that composes more than about 8 managed resources opens its breaker. `make bench-breaker`
- * replays recorded events through that bucket for any cut.
+ * measures both layouts on the real Crossplane at its default breaker and with it widened
+ * (test/e2e/reconcile-defaults.test.ts).
  *
  * Everything here is derived from the flat Composition's resources, so the two layouts never
  * disagree about a template: a leaf's Composition holds exactly its members' templates, with
@@ -168,6 +169,29 @@ const plural = (kind: string): string => {
   return k.endsWith('y') ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
 };
 export const nestedCompositionName = (kind: string): string => `${plural(kind)}-aws.${NESTED_API_GROUP}`;
+
+/** Every internal kind of a tree (branches and leaves), as the operator watches them. */
+export function nestedKinds(tree: readonly NodeSpec[] = NESTED_TREE): {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  managed: false;
+  composite: true;
+}[] {
+  const all = (n: NodeSpec): NodeSpec[] => [n, ...(isBranch(n) ? n.children.flatMap(all) : [])];
+  return tree
+    .flatMap(all)
+    .map((n) => ({
+      group: NESTED_API_GROUP,
+      version: NESTED_API_VERSION,
+      kind: n.kind,
+      plural: plural(n.kind),
+      managed: false as const,
+      composite: true as const,
+    }))
+    .sort((a, b) => a.plural.localeCompare(b.plural));
+}
 
 /** The top-level key of a `status.` field path (`status.publicSubnetIds[0]` -> publicSubnetIds). */
 const statusKey = (path: string): string | undefined => /^status\.([A-Za-z0-9]+)/.exec(path)?.[1];
