@@ -8,6 +8,7 @@ import { API_GROUP, API_VERSION, KIND, PLURAL } from '../apis/constants.js';
 import { complianceTransitions, evaluateLive, type ComplianceSummary } from './compliance.js';
 import type { EventRecorder, InvolvedObject } from './events.js';
 import { computeHealth, type HealthSummary } from './health.js';
+import { judgeResource } from '../apis/health-model.js';
 import { MAX_FINDINGS, MAX_HOT_LOOPS, MAX_MESSAGE, type HealthStatus, type HealthStatusHotLoop } from '../apis/health.js';
 import type { KubeObject } from './kube/objects.js';
 import { isObj } from './kube/objects.js';
@@ -98,15 +99,17 @@ export class PlatformReconciler {
   /**
    * The references of a platform, with the internal XRs of the nested layout replaced by what
    * they compose, at every level. An internal XR stays in the list (and so in the health
-   * roll-up) only while it is missing or composes nothing yet: then what it will compose is not
-   * known, and the platform is not Ready.
+   * roll-up) only while it is missing, or composes nothing and is not Ready: then what it will
+   * compose is not known, and the platform is not Ready. One that is Ready with nothing composed
+   * (a part the claim does not use, such as the WAF of a development platform) adds nothing.
    */
   private expand(namespace: string, refs: readonly ResourceRef[], depth = 0): (Resolved & { ref: ResourceRef })[] {
     return refs.flatMap((ref) => {
       const r = { ref, ...this.sources.resolve(namespace, ref) };
       if (!r.composite || !r.object || depth >= MAX_DEPTH) return [r];
       const below = parseRefs(r.object, [], `${ref.kind} ${ref.name} spec.crossplane.resourceRefs`);
-      return below.length === 0 ? [r] : this.expand(namespace, below, depth + 1);
+      if (below.length > 0) return this.expand(namespace, below, depth + 1);
+      return judgeResource(r.object).ready ? [] : [r];
     });
   }
 

@@ -80,7 +80,7 @@ export function observe(resources: readonly ComposedOutput[]): Record<string, Ob
 /**
  * The observed internal XRs after a reconcile: as desired, with the status their own Composition
  * wrote (merged over what they had, as Crossplane applies it) and Ready once every resource they
- * compose is ready (function-auto-ready).
+ * compose is ready (function-auto-ready; one that composes nothing is Ready, as Crossplane makes it).
  */
 function observeComposites(render: ClaimRender, previous: Readonly<Record<string, Obj>>): Record<string, Obj> {
   const levels = new Map(render.levels.filter((l) => l.path.length > 0).map((l) => [l.path[l.path.length - 1], l]));
@@ -89,7 +89,7 @@ function observeComposites(render: ClaimRender, previous: Readonly<Record<string
       const level = levels.get(c.name);
       if (!level) throw new Error(`internal XR ${c.name} was not rendered`);
       const r = jsonClone(c.resource);
-      const ready = level.result.resources.length > 0 && level.result.resources.every((x) => x.ready);
+      const ready = level.result.resources.every((x) => x.ready);
       const { conditions: _, ...before } = ((previous[c.name]?.status as Obj | undefined) ?? {}) as Obj;
       r.status = {
         ...before,
