@@ -42,7 +42,7 @@ import {
   NESTED_COMPOSITION_NAME,
 } from '../apis/constants.js';
 import { isObj, type Obj } from '../apis/obj.js';
-import { parametersSchema, statusSchema } from '../apis/payment-platform.js';
+import { statusSchema } from '../apis/payment-platform.js';
 import type { JsonSchema } from '../apis/schema.js';
 import { fromXr, key, toXr, transform, type Patch } from './patches.js';
 import { sharedPatchSets, type ComposedResource } from './subsystem.js';
@@ -291,7 +291,14 @@ function internalXrd(kind: string, description: string, inputs: ReadonlySet<stri
                       required: ['name', 'uid'],
                       properties: { name: { type: 'string' }, uid: { type: 'string' } },
                     },
-                    parameters: { ...parametersSchema, default: undefined },
+                    // Copied from the PaymentPlatform, which its XRD has validated and defaulted.
+                    // Not its schema again: 29 copies of it made the chart's Helm release
+                    // (stored in a Secret, at most 1 MiB) 900 KiB.
+                    parameters: {
+                      type: 'object',
+                      description: `The ${KIND}'s spec.parameters, as its XRD validated and defaulted them.`,
+                      'x-kubernetes-preserve-unknown-fields': true,
+                    },
                     inputs: {
                       type: 'object',
                       description: 'Outputs of other parts of the platform this part needs.',

@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { CHART_NAME } from '../../src/apis/constants.js';
 import { synth } from '../../src/synth.js';
@@ -23,6 +24,27 @@ describe('the Helm chart', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('0 chart(s) failed');
     expect(r.stdout).not.toMatch(/\[(INFO|WARNING|ERROR)\]/);
+  });
+
+  test("the Helm release fits its Secret with room to spare (Kubernetes caps a Secret's data at 1 MiB)", () => {
+    // The release object helm install stores, encoded as Helm's storage driver does it
+    // (JSON, gzip at best compression, base64). The nested layout's 29 XRDs each used to carry
+    // the whole parameters schema: 900 KiB, so that a few more XRDs failed helm install with
+    // "Secret ... is invalid: data: Too long".
+    const r = run(toolBin('helm'), [
+      'install',
+      'pp',
+      chart,
+      '--namespace',
+      'crossplane-system',
+      '--dry-run=client',
+      '-o',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const release = JSON.stringify(JSON.parse(r.stdout));
+    const stored = Buffer.from(gzipSync(release, { level: 9 })).toString('base64').length;
+    expect(stored).toBeLessThan(512 * 1024);
   });
 
   test('helm template renders every object of the product', () => {
