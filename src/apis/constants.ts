@@ -33,6 +33,9 @@ export const NESTED_API_GROUP = `internal.${API_GROUP}`;
 export const NESTED_API_VERSION = 'v1alpha1';
 export const NESTED_CATEGORIES = ['payments-internal'];
 export const NESTED_COMPOSITION_NAME = `${PLURAL}-aws-nested.${API_GROUP}`;
+/** Whether an object (or a reference to one) is an internal XR of the nested layout: its API group. */
+export const isInternalApiVersion = (apiVersion: unknown): boolean =>
+  typeof apiVersion === 'string' && apiVersion.startsWith(`${NESTED_API_GROUP}/`);
 
 /** The generated API files (repository-relative): the XRDs and Compositions of both layouts. */
 export const API_FILES = {

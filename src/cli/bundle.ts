@@ -1,6 +1,6 @@
 /**
  * `make build` (after tsc): bundles `kubectl payments` with esbuild into dist/cli/, writes the
- * Composition as JSON (src/cli/composition.ts) and makes the bundles' V8 code caches. Run as
+ * Compositions as JSON (src/render/package-compositions.ts) and makes the bundles' V8 code caches. Run as
  * `node dist/src/cli/bundle.js`.
  *
  * Why a bundle: a Node.js process pays per module it resolves and loads; the CLI's own modules,
@@ -18,7 +18,7 @@ import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { type Obj } from '../apis/obj.js';
 import { packageRoot } from '../paths.js';
 import { isAwsManaged, PROVIDER_MODELS, PROVIDER_MODELS_BUNDLE } from '../render/provider-checks.js';
-import { COMPOSITION_FILES, compileCompositions } from './composition.js';
+import { COMPOSITION_FILES, compileCompositions } from '../render/package-compositions.js';
 import { type Io } from './io.js';
 import { loadBundle, writeCodeCaches } from '../util/script.js';
 import { CLI_BUNDLE } from './launch.js';

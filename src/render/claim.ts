@@ -4,37 +4,13 @@
  * The composite is rendered through the Composition it names (spec.crossplane.compositionRef),
  * or the single Composition, and through every internal XR of the nested layout (tree.ts).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import yaml from 'js-yaml';
-import { API_FILES } from '../apis/constants.js';
 import { validateClaim, type Finding } from '../apis/validate.js';
-import { packageRoot } from '../paths.js';
 import type { Obj } from '../apis/obj.js';
-import { compositionSet, renderTree, type CompositionSet, type ObservedTree, type TreeRender } from './tree.js';
+import { packageCompositions } from './package-compositions.js';
+import { renderTree, type CompositionSet, type ObservedTree, type TreeRender } from './tree.js';
 
 /** The uid an offline render uses when the claim has none (names then end in -00000000). */
 export const PLACEHOLDER_UID = '00000000-0000-4000-8000-000000000000';
-
-let cachedComposition: Record<string, unknown> | undefined;
-let cachedNested: Obj[] | undefined;
-
-/** The generated Composition shipped with the package (compositions/), read once. */
-export function loadComposition(): Record<string, unknown> {
-  cachedComposition ??= yaml.load(readFileSync(join(packageRoot(), API_FILES.composition), 'utf8')) as Record<string, unknown>;
-  return cachedComposition;
-}
-
-/** The nested layout's Compositions shipped with the package, read once. */
-export function loadNestedCompositions(): Obj[] {
-  cachedNested ??= (yaml.loadAll(readFileSync(join(packageRoot(), API_FILES.nestedCompositions), 'utf8')) as Obj[]).filter(
-    Boolean,
-  );
-  return cachedNested;
-}
-
-/** The package's Compositions: the single one and the nested layout's. */
-export const packageCompositions: CompositionSet = compositionSet(loadComposition, loadNestedCompositions);
 
 export interface ClaimRender extends Omit<TreeRender, 'composite'> {
   readonly findings: Finding[];
@@ -60,7 +36,7 @@ export function renderClaim(claim: unknown, opts: ClaimRenderOptions = {}): Clai
   md.uid ??= PLACEHOLDER_UID;
   if (findings.length > 0)
     return { findings, composite: {}, resources: [], composites: [], levels: [], warnings: [], xr: defaulted };
-  const compositions = opts.compositions ?? packageCompositions;
+  const compositions = opts.compositions ?? packageCompositions();
   const observed: ObservedTree = { resources: opts.observed ?? {}, composites: opts.observedComposites ?? {} };
   const result = renderTree(opts.composition ?? compositions.forComposite(defaulted), defaulted, compositions, observed);
   return { ...result, findings, xr: defaulted };

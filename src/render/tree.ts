@@ -10,12 +10,12 @@
  * id in its parent's Composition). A name may be both (the flow-log leaf holds the flow-log
  * resource), so they are kept apart.
  */
-import { NESTED_API_GROUP, COMPOSITION_NAME, KIND } from '../apis/constants.js';
+import { COMPOSITION_NAME, isInternalApiVersion, KIND } from '../apis/constants.js';
 import { isObj, type Obj } from '../apis/obj.js';
 import { renderComposition, type ComposedOutput, type RenderResult } from './render.js';
 
 /** An internal composite resource (its API group is the nested layout's). */
-export const isInternalComposite = (o: Obj): boolean => String(o.apiVersion).startsWith(`${NESTED_API_GROUP}/`);
+export const isInternalComposite = (o: Obj): boolean => isInternalApiVersion(o.apiVersion);
 
 /** The Compositions a render can use, by name. */
 export interface CompositionSet {

@@ -3,7 +3,8 @@
  * status the way provider-upjet-aws reports it (account 123456789012, us-east-1), and the
  * reconcile loop, on small hand-written Compositions (the shipped one only where named).
  */
-import { loadComposition, PLACEHOLDER_UID, renderClaim } from '../../src/render/claim.js';
+import { PLACEHOLDER_UID, renderClaim } from '../../src/render/claim.js';
+import { packageComposition } from '../../src/render/package-compositions.js';
 import { FAKE_ACCOUNT, fakeArn, fakeAtProvider, observe, renderSteadyState } from '../../src/render/steady-state.js';
 
 type Obj = Record<string, unknown>;
@@ -65,10 +66,10 @@ describe('renderClaim', () => {
   });
 
   test('the shipped Composition is read once', () => {
-    const c = loadComposition();
+    const c = packageComposition();
     expect(c.kind).toBe('Composition');
     expect((c.metadata as Obj).name).toBe('paymentplatforms-aws.platform.payments.io');
-    expect(loadComposition()).toBe(c);
+    expect(packageComposition()).toBe(c);
   });
 });
 

@@ -3,7 +3,7 @@ import { renderClaim } from '../../render/claim.js';
 import { renderSteadyState } from '../../render/steady-state.js';
 import { loadClaim } from '../claim-input.js';
 import { requireOneFile, type CommandInput, type Context } from '../command.js';
-import { cliCompositions } from '../composition.js';
+import { packageCompositions } from '../../render/package-compositions.js';
 import { collapseByKind, referenceGraph, toMermaid } from '../diagram.js';
 import { EXIT } from '../errors.js';
 import { reportInvalidClaim } from '../findings-format.js';
@@ -13,7 +13,7 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const format = input.opts.output as 'mermaid' | 'markdown' | 'json';
   const by = input.opts.by as 'resource' | 'kind';
   const { source, claim } = loadClaim(requireOneFile(input), ctx.io);
-  const compositions = cliCompositions();
+  const compositions = packageCompositions();
   const first = renderClaim(claim, { compositions });
   if (first.findings.length > 0) {
     reportInvalidClaim(ctx.io, ctx.style, source, first.findings);

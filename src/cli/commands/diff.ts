@@ -11,7 +11,7 @@ import { formatFieldPath } from '../../render/fieldpath.js';
 import { renderComposition } from '../../render/render.js';
 import { loadClaim } from '../claim-input.js';
 import { clusterOf, requireOneFile, stringOpt, type CommandInput, type Context } from '../command.js';
-import { cliComposition } from '../composition.js';
+import { packageComposition } from '../../render/package-compositions.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { reportInvalidClaim } from '../findings-format.js';
 import { toJson, toYaml } from '../output.js';
@@ -140,7 +140,7 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
     ? compositionFile(compositionPath)
     : chartDir
       ? chartComposition(chartDir, ctx.io.env)
-      : cliComposition();
+      : packageComposition();
   const from = compositionPath ?? (chartDir ? `helm template ${chartDir}` : "the plugin's Composition");
   const compositionName = String((composition.metadata as Obj | undefined)?.name);
 

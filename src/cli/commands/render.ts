@@ -4,7 +4,7 @@ import { requireFiles, type CommandInput, type Context } from '../command.js';
 import { EXIT } from '../errors.js';
 import { reportInvalidClaim } from '../findings-format.js';
 import { table, toJson, toYaml } from '../output.js';
-import { cliCompositions } from '../composition.js';
+import { packageCompositions } from '../../render/package-compositions.js';
 import { renderClaim } from '../../render/claim.js';
 import { renderComposition, type ComposedOutput } from '../../render/render.js';
 import { FUNCTIONS, functionName } from '../../apis/constants.js';
@@ -95,7 +95,7 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const format = input.opts.output as Format;
   const steadyState = input.opts.steadyState === true;
   const claims = loadClaims(requireFiles(input), ctx.io);
-  const compositions = cliCompositions();
+  const compositions = packageCompositions();
   const rendered: Rendered[] = [];
   const notes: string[] = [];
   let invalid = false;

@@ -6,7 +6,7 @@ import { renderClaim } from '../../render/claim.js';
 import { renderSteadyState } from '../../render/steady-state.js';
 import { loadClaim } from '../claim-input.js';
 import { clusterOf, fileArgs, requireOneFile, stringOpt, type CommandInput, type Context } from '../command.js';
-import { cliCompositions } from '../composition.js';
+import { packageCompositions } from '../../render/package-compositions.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { buildEvidence, evidenceMarkdown, type EvidenceReport } from '../evidence.js';
 import { reportInvalidClaim } from '../findings-format.js';
@@ -58,7 +58,7 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
     if (stringOpt(input, 'namespace') !== undefined)
       throw new UsageError('-n applies to a live report (report NAME), not to -f', input.command);
     const { source, claim } = loadClaim(requireOneFile(input), ctx.io);
-    const compositions = cliCompositions();
+    const compositions = packageCompositions();
     const first = renderClaim(claim, { compositions });
     if (first.findings.length > 0) {
       reportInvalidClaim(ctx.io, ctx.style, source, first.findings);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { checkClaim, STAGES, type CheckOutcome, type Stage } from '../checks.js';
 import { loadClaims } from '../claim-input.js';
 import { requireFiles, type CommandInput, type Context } from '../command.js';
-import { cliCompositions } from '../composition.js';
+import { packageCompositions } from '../../render/package-compositions.js';
 import { CliError, EXIT } from '../errors.js';
 import { findingsTable } from '../findings-format.js';
 import type { Style } from '../io.js';
@@ -95,7 +95,7 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const claims = loadClaims(requireFiles(input), ctx.io);
   requireProviderModels();
   await useProviderModelsBundle(packageRoot());
-  const compositions = cliCompositions();
+  const compositions = packageCompositions();
   const data: Record<string, unknown>[] = [];
   const texts: string[] = [];
   let invalid = false;

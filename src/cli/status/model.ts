@@ -5,7 +5,7 @@
  * before the resources they block (the operator's order: src/apis/health-model.ts), and within one
  * object the provider's last async operation before Synced before Ready.
  */
-import { NESTED_API_GROUP } from '../../apis/constants.js';
+import { isInternalApiVersion } from '../../apis/constants.js';
 import { type Obj } from '../../apis/obj.js';
 import {
   compositionResourceName,
@@ -132,7 +132,7 @@ const timestamp = (o: Obj | undefined): string | undefined => {
 };
 
 /** An internal XR of the nested layout (src/composition/nested.ts): `status` follows its references. */
-export const isInternalXr = (ref: ResourceRef): boolean => ref.apiVersion.startsWith(`${NESTED_API_GROUP}/`);
+export const isInternalXr = (ref: ResourceRef): boolean => isInternalApiVersion(ref.apiVersion);
 
 /** The XR's composed resource references (Crossplane v2 `spec.crossplane.resourceRefs`). */
 export function resourceRefsOf(xr: Obj): ResourceRef[] {

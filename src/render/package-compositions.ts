@@ -1,5 +1,6 @@
 /**
- * The Compositions the CLI renders with, without parsing hundreds of KB of YAML on every command:
+ * The package's Compositions, as the renderer and the CLI read them, without parsing hundreds of
+ * KB of YAML on every command:
  * `make build` writes each Composition file as JSON (dist/cli/, src/cli/bundle.ts) together with
  * the SHA-256 of the YAML it came from. The YAML (compositions/, what `make synth` writes and
  * users read) stays the source: when its hash differs from the JSON's (synth ran after the
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { API_FILES } from '../apis/constants.js';
 import { packageRoot } from '../paths.js';
-import { compositionSet, type CompositionSet } from '../render/tree.js';
+import { compositionSet, type CompositionSet } from './tree.js';
 import { type Obj } from '../apis/obj.js';
 
 /** The Composition files and where the build writes their JSON form, relative to the package root. */
@@ -54,16 +55,16 @@ const cached = (i: 0 | 1, root: string): Obj[] => {
   return docs;
 };
 
-/** The package's single Composition. */
-export function cliComposition(root = packageRoot()): Record<string, unknown> {
+/** The package's single Composition, read once. */
+export function packageComposition(root = packageRoot()): Record<string, unknown> {
   const [c] = cached(0, root);
   if (!c) throw new Error(`${API_FILES.composition} holds no Composition`);
   return c;
 }
 
 /** The package's Compositions: the single one and, when a claim needs them, the nested layout's. */
-export const cliCompositions = (root = packageRoot()): CompositionSet =>
+export const packageCompositions = (root = packageRoot()): CompositionSet =>
   compositionSet(
-    () => cliComposition(root),
+    () => packageComposition(root),
     () => cached(1, root),
   );
