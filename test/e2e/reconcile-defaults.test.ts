@@ -12,9 +12,13 @@
  * With PP_BREAKER=widened (`make bench-breaker` runs both) Crossplane starts with the breaker
  * effectively off (burst 1000, refill 50/s) and the same stand-in: the time to Ready the defaults
  * are compared with.
+ *
+ * Per XR it also prints the events charged to its breaker (test/reconcile/measure.ts) for the XRs
+ * that received the most. PP_EVENT_LOG=FILE writes every counted watch event as a JSON line (time,
+ * type, object, controller, and which parts of the object changed), to see where they come from.
  */
 import { jest } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import {
@@ -47,6 +51,32 @@ const rows: Row[] = [];
 let cp: CrossplaneCluster;
 const WIDENED = process.env.PP_BREAKER === 'widened';
 const XP_ARGS = WIDENED ? ['--circuit-breaker-burst=1000', '--circuit-breaker-refill-rate=50'] : [];
+const EVENT_LOG = process.env.PP_EVENT_LOG;
+
+/** What changed between two versions of an object, as a few coarse paths (for PP_EVENT_LOG). */
+function changedParts(before: Obj | undefined, after: Obj): string[] {
+  if (!before) return ['created'];
+  const out: string[] = [];
+  const b = before.metadata as Obj;
+  const a = after.metadata as Obj;
+  for (const k of ['finalizers', 'annotations', 'labels', 'ownerReferences', 'deletionTimestamp'])
+    if (JSON.stringify(b[k]) !== JSON.stringify(a[k])) out.push(`metadata.${k}`);
+  const bs = (before.spec ?? {}) as Obj;
+  const as = (after.spec ?? {}) as Obj;
+  for (const k of new Set([...Object.keys(bs), ...Object.keys(as)]))
+    if (JSON.stringify(bs[k]) !== JSON.stringify(as[k])) out.push(`spec.${k}`);
+  const bst = (before.status ?? {}) as Obj;
+  const ast = (after.status ?? {}) as Obj;
+  for (const k of new Set([...Object.keys(bst), ...Object.keys(ast)])) {
+    if (k === 'conditions') {
+      const key = (c: Obj): string => `${String(c.status)}/${String(c.reason)}/${String(c.message ?? '')}`;
+      const bc = new Map(((bst.conditions as Obj[] | undefined) ?? []).map((c) => [String(c.type), key(c)]));
+      for (const c of (ast.conditions as Obj[] | undefined) ?? [])
+        if (bc.get(String(c.type)) !== key(c)) out.push(`condition.${String(c.type)}=${key(c)}`);
+    } else if (JSON.stringify(bst[k]) !== JSON.stringify(ast[k])) out.push(`status.${k}`);
+  }
+  return out;
+}
 const FLAGS = WIDENED ? 'circuit breaker widened (burst 1000, refill 50/s)' : 'Crossplane default circuit-breaker flags';
 
 beforeAll(async () => {
@@ -76,11 +106,37 @@ afterAll(async () => {
           (f) =>
             `| ${f.file} | ${f.layout} | ${f.xrs} | ${f.managed} | ${f.largestXr} | ${f.readySeconds === undefined ? 'not Ready' : `${f.readySeconds.toFixed(0)} s`} | ${f.watchEvents} | ${f.responsiveFalse ? f.responsiveMessages.map((m) => m.replace(/ WatchCircuitOpen.*$|^WatchCircuitOpen.*$/, '') || 'PaymentPlatform').join(', ') : 'none'} |`,
         ),
+        '',
+        "Watch events charged to each XR's breaker until Ready (of what it composes + of itself), for the five XRs with the most, and when those events replayed through the breaker's token bucket open it:",
+        ...rows.map(
+          (f) =>
+            `- ${f.file} (${f.layout}): ${f.perXr
+              .slice(0, 5)
+              .map(
+                (x) =>
+                  `${x.xr.split('/')[0]} ${x.composedEvents}+${x.selfEvents} (${x.opensAfterMs === undefined ? 'stays closed' : `opens after ${(x.opensAfterMs / 1000).toFixed(0)} s`})`,
+              )
+              .join(', ')}`,
+        ),
       ].join('\n'),
     );
   }
   await cp?.stop();
 });
+
+function logEvent(run: string): (e: { readonly t: number; readonly type: string; readonly object: Obj }) => void {
+  const last = new Map<string, Obj>();
+  return ({ t, type, object }) => {
+    const md = object.metadata as Obj;
+    const owner = (md.ownerReferences as Obj[] | undefined)?.find((r) => r.controller === true);
+    const uid = String(md.uid);
+    appendFileSync(
+      EVENT_LOG!,
+      `${JSON.stringify({ run, t, type, object: `${String(object.kind)}/${String(md.name)}`, owner: owner ? `${String(owner.kind)}/${String(owner.name)}` : undefined, changed: changedParts(last.get(uid), object) })}\n`,
+    );
+    last.set(uid, object);
+  };
+}
 
 const cases = CLAIMS.flatMap((file) => LAYOUTS.map((layout) => [file, layout] as const));
 
@@ -116,8 +172,10 @@ test.each(cases)(
       name: String(md.name),
       paths,
       ...(layout === 'nested' ? { treePaths } : {}),
+      rootCollectionPath: `/apis/${API_GROUP}/${API_VERSION}/namespaces/${ns}/${PLURAL}`,
       apply: () => cp.apply([doc]),
       timeoutMs: 1_200_000,
+      ...(EVENT_LOG ? { onEvent: logEvent(`${file} (${layout})`) } : {}),
     });
     const managed = cp.list('managed', ns, `crossplane.io/composite=${String(md.name)}`).length;
     const internal = layout === 'nested' ? cp.list('payments-internal', ns, `${LABEL_PLATFORM}=${String(md.name)}`) : [];
