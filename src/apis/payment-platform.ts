@@ -530,6 +530,7 @@ export const statusSchema: JsonSchema = obj('Outputs of the platform, filled as 
   accessLogsBucketName: str('Name of the access-log bucket (S3 server access logs and ALB access logs).'),
   accessLogsBucketArn: str('ARN of the access-log bucket.'),
   alarmsKeyArn: str('ARN of the KMS key that encrypts the alarm topic.'),
+  storageKeyArn: str('ARN of the KMS key that encrypts the assets and flow-log buckets.'),
   elbLogDeliveryPrincipal: str('Internal: the IAM principal that delivers ALB access logs in this region (JSON).'),
   health: HEALTH_STATUS_SCHEMA,
 });

@@ -275,6 +275,66 @@ describe('composed resources: crossplane resource validate with the XRD, the pro
     expect([...seen].sort()).toEqual([...new Set(expected)].sort());
   });
 
+  /**
+   * Every `*Selector` of a composed resource that sits inside a list of the kind's CRD where
+   * server-side apply owns the list whole (no `x-kubernetes-list-type: map`): the provider writes
+   * the resolved value into that list, and Crossplane's next apply of the template replaces the
+   * list and removes it, so the two rewrite it in turn (a bucket encryption `rule` did: 23 updates
+   * of one object in the reconcile-defaults suite). Such a value must come as a value.
+   */
+  let crdByKind: Map<string, Obj> | undefined;
+  function selectorsInAtomicLists(o: Obj): string[] {
+    crdByKind ??= new Map(
+      listed.map((f) => {
+        const c = yaml.load(readFileSync(join(ext, f), 'utf8')) as Obj;
+        const spec = c.spec as Obj;
+        return [`${String(spec.group)}/${String((spec.names as Obj).kind)}`, c];
+      }),
+    );
+    const crd = crdByKind.get(`${String(o.apiVersion).replace(/\/[^/]+$/, '')}/${String(o.kind)}`);
+    if (!crd) return [];
+    const version = String(o.apiVersion).split('/').pop();
+    const schema = ((crd.spec as Obj).versions as Obj[]).find((v) => v.name === version)!.schema as Obj;
+    const out: string[] = [];
+    const walk = (v: unknown, s: Obj | undefined, path: string, inAtomicList: boolean): void => {
+      if (Array.isArray(v)) {
+        const atomic = s?.['x-kubernetes-list-type'] !== 'map';
+        v.forEach((x, i) => walk(x, s?.items as Obj | undefined, `${path}[${i}]`, inAtomicList || atomic));
+      } else if (v !== null && typeof v === 'object')
+        for (const [k, x] of Object.entries(v as Obj)) {
+          const p = `${path}.${k}`;
+          if (k.endsWith('Selector') && inAtomicList) out.push(p);
+          else walk(x, (s?.properties as Obj | undefined)?.[k] as Obj | undefined, p, inAtomicList);
+        }
+    };
+    walk(o.spec, ((schema.openAPIV3Schema as Obj).properties as Obj).spec as Obj, 'spec', false);
+    return out;
+  }
+
+  test('no composed resource resolves a reference inside a list that server-side apply replaces whole', () => {
+    const found = validClaims().flatMap((c) =>
+      steadyState(c.claim).flatMap((o) =>
+        selectorsInAtomicLists(o).map(
+          (p) =>
+            `${String(((o.metadata as Obj).annotations as Obj | undefined)?.['crossplane.io/composition-resource-name'])} ${p}`,
+        ),
+      ),
+    );
+    expect([...new Set(found)]).toEqual([]);
+    // A control: the same check finds a selector put back into the encryption rule of a bucket.
+    const objs = steadyState(exampleClaims()[0].claim);
+    const sse = objs.find((x) => x.kind === 'BucketServerSideEncryptionConfiguration' && JSON.stringify(x).includes('aws:kms'))!;
+    const rule = ((sse.spec as Obj).forProvider as Obj).rule as Obj[];
+    (rule[0]!.applyServerSideEncryptionByDefault as Obj).kmsMasterKeyIdSelector = { matchLabels: { a: 'b' } };
+    expect(selectorsInAtomicLists(sse)).toEqual([
+      'spec.forProvider.rule[0].applyServerSideEncryptionByDefault.kmsMasterKeyIdSelector',
+    ]);
+    // ... and none in a list the CRD merges by key (a listener's defaultAction, keyed by index).
+    const listener = objs.find((x) => x.kind === 'LBListener')!;
+    expect(JSON.stringify(listener)).toContain('targetGroupArnSelector');
+    expect(selectorsInAtomicLists(listener)).toEqual([]);
+  });
+
   test('it catches broken resources: an unknown field, a CEL-required field missing, wrong types', () => {
     // A control: the same run on the minimal example with four resources broken by hand must
     // fail exactly those four, so that "0 failure cases" above means the schemas were applied.

@@ -91,6 +91,7 @@ const COMMON_STATUS = [
   'appSecurityGroupId',
   'accountId',
   'elbLogDeliveryPrincipal',
+  'storageKeyArn',
 ];
 const PRODUCTION_STATUS = [...COMMON_STATUS, 'accessLogsBucketName', 'accessLogsBucketArn', 'alarmsKeyArn'];
 const CONFIGMAP_KEYS = [

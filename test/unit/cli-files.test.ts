@@ -72,8 +72,8 @@ describe('-f given several times, and directories, as kubectl reads them', () =>
       (JSON.parse(kp(['render', ...args, '-o', 'json']).stdout) as { items: { metadata: { name?: string } }[] }).items.length;
     const a = items(['-f', MINIMAL]);
     const b = items(['-f', PRODUCTION]);
-    expect(a).toBe(84);
-    expect(b).toBe(96);
+    expect(a).toBe(82);
+    expect(b).toBe(94);
     expect(items(['-f', MINIMAL, '-f', PRODUCTION])).toBe(a + b);
   });
 
@@ -130,7 +130,9 @@ describe('the render note names only resources the claim composes', () => {
     'kms-key-data',
     'kms-key-storage',
     'kms-key-alarms',
+    'bucket-assets-encryption',
     'bucket-assets-policy',
+    'bucket-flow-logs-encryption',
     'bucket-flow-logs-policy',
     'bucket-access-logs-policy',
     'alarm-topic',
@@ -139,23 +141,23 @@ describe('the render note names only resources the claim composes', () => {
     'alarm-db-connections',
   ];
 
-  test('development (minimal): 11 held back, no kms-key-logs; the count adds up to --steady-state', () => {
+  test('development (minimal): 13 held back, no kms-key-logs; the count adds up to --steady-state', () => {
     const r = kp(['render', '-f', MINIMAL, '-o', 'table']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
-      `note: 84 resources on the first reconcile; 11 more wait for outputs of others (${HELD.join(', ')}); --steady-state shows them\n`,
+      `note: 82 resources on the first reconcile; 13 more wait for outputs of others (${HELD.join(', ')}); --steady-state shows them\n`,
     );
     const steady = JSON.parse(kp(['render', '-f', MINIMAL, '--steady-state', '-o', 'json']).stdout) as { items: unknown[] };
-    expect(steady.items.length).toBe(84 + 11);
+    expect(steady.items.length).toBe(82 + 13);
   });
 
   test('production: the WAF log key is held back too', () => {
     const r = kp(['render', '-f', PRODUCTION, '-o', 'table']);
     expect(r.stderr).toContain(
-      '12 more wait for outputs of others (flow-log, kms-key-data, kms-key-storage, kms-key-alarms, kms-key-logs,',
+      '14 more wait for outputs of others (flow-log, kms-key-data, kms-key-storage, kms-key-alarms, kms-key-logs,',
     );
     const steady = JSON.parse(kp(['render', '-f', PRODUCTION, '--steady-state', '-o', 'json']).stdout) as { items: unknown[] };
-    expect(steady.items.length).toBe(96 + 12);
+    expect(steady.items.length).toBe(94 + 14);
   });
 });
 

@@ -80,14 +80,14 @@ test('outputs that cross leaves arrive as spec.inputs (and only those)', () => {
   expect(inputsOf('PlatformNetworkCore')).toEqual([]);
   expect(inputsOf('PlatformFlowLog')).toEqual(['flowLogsBucketArn']);
   expect(inputsOf('PlatformKeySet')).toEqual(['accountId']);
-  expect(inputsOf('PlatformFlowLogsBucket')).toEqual(['accountId']);
+  expect(inputsOf('PlatformFlowLogsBucket')).toEqual(['accountId', 'storageKeyArn']);
   expect(inputsOf('PlatformAccessLogsBucket')).toEqual(['accountId', 'elbLogDeliveryPrincipal']);
   expect(inputsOf('PlatformAlarmSet')).toEqual(['alarmsKeyArn', 'albArnSuffix', 'targetGroupArnSuffix']);
-  expect(inputsOf('PlatformAssetsBucket')).toEqual([]);
+  expect(inputsOf('PlatformAssetsBucket')).toEqual(['storageKeyArn']);
   expect(inputsOf('PlatformDatabase')).toEqual([]);
   // Branches ask their parent only for what their own leaves do not produce.
   // The account id stays inside the foundation; only the alarms key's ARN crosses the platform.
-  expect(inputsOf('PlatformStorage')).toEqual(['accountId', 'elbLogDeliveryPrincipal']);
+  expect(inputsOf('PlatformStorage')).toEqual(['accountId', 'elbLogDeliveryPrincipal', 'storageKeyArn']);
   expect(inputsOf('PlatformFoundation')).toEqual([]);
   expect(inputsOf('PlatformNetwork')).toEqual([]);
   expect(inputsOf('PlatformWorkload')).toEqual(['alarmsKeyArn']);

@@ -37,8 +37,13 @@ function keyPolicy(services: readonly object[]): string {
   });
 }
 
-/** The key ARN of a platform key by purpose (the XR status field its ARN is copied to). */
-export const KEY_ARN_STATUS = { alarms: 'status.alarmsKeyArn' } as const;
+/**
+ * The key ARN of a platform key by purpose (the XR status field its ARN is copied to), for the
+ * fields that take the ARN as a value: a field with no selector (the SNS topic's), or one inside a
+ * list that server-side apply replaces whole (a bucket encryption `rule`), where the ARN a
+ * selector resolved would be wiped by Crossplane's next apply and resolved again, over and over.
+ */
+export const KEY_ARN_STATUS = { alarms: 'status.alarmsKeyArn', storage: 'status.storageKeyArn' } as const;
 
 /**
  * Customer-managed KMS keys with yearly rotation (PCI 3.5.1, 3.6, 3.7.4), one per data domain:
@@ -57,6 +62,7 @@ export class Encryption extends Subsystem {
     {
       id: 'storage',
       description: 'Payment platform: S3 buckets and VPC flow-log delivery',
+      statusArn: KEY_ARN_STATUS.storage,
       services: [
         {
           Sid: 'VpcFlowLogDelivery',

@@ -13,6 +13,7 @@ import {
 import { DEFAULTS } from '../../apis/payment-platform.js';
 import { combineFromXr, fromXr, selector, toXr, transform } from '../patches.js';
 import { BASE_TAGS, Subsystem } from '../subsystem.js';
+import { KEY_ARN_STATUS } from './encryption.js';
 import { IS_PRODUCTION } from '../zones.js';
 
 const R = DEFAULTS.region;
@@ -213,10 +214,8 @@ export class Storage extends Subsystem {
               rule: [
                 b.sse === 'kms'
                   ? {
-                      applyServerSideEncryptionByDefault: {
-                        sseAlgorithm: 'aws:kms',
-                        kmsMasterKeyIdSelector: selector('kms-key-storage'),
-                      },
+                      // The key ARN as a value, not a selector: `rule` is an atomic list.
+                      applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' },
                       bucketKeyEnabled: true,
                     }
                   : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' }, bucketKeyEnabled: false },
@@ -224,6 +223,19 @@ export class Storage extends Subsystem {
             },
           },
         }),
+        // Never created without its key (as the alarm topic).
+        ...(b.sse === 'kms'
+          ? {
+              patches: [
+                fromXr(
+                  KEY_ARN_STATUS.storage,
+                  'spec.forProvider.rule[0].applyServerSideEncryptionByDefault.kmsMasterKeyId',
+                  undefined,
+                  { fromFieldPath: 'Required' },
+                ),
+              ],
+            }
+          : {}),
       });
       this.add(`${role}-public-access-block`, {
         role: `${role}-public-access-block`,
