@@ -107,7 +107,7 @@ afterAll(async () => {
             `| ${f.file} | ${f.layout} | ${f.xrs} | ${f.managed} | ${f.largestXr} | ${f.readySeconds === undefined ? 'not Ready' : `${f.readySeconds.toFixed(0)} s`} | ${f.watchEvents} | ${f.responsiveFalse ? f.responsiveMessages.map((m) => m.replace(/ WatchCircuitOpen.*$|^WatchCircuitOpen.*$/, '') || 'PaymentPlatform').join(', ') : 'none'} |`,
         ),
         '',
-        "Watch events charged to each XR's breaker until Ready (of what it composes + of itself), for the five XRs with the most, and when those events replayed through the breaker's token bucket open it:",
+        "Watch events charged to each XR's breaker until Ready (of what it composes + of itself), for the five XRs with the most, and when those events, replayed through the DEFAULT breaker's token bucket, would open it:",
         ...rows.map(
           (f) =>
             `- ${f.file} (${f.layout}): ${f.perXr
