@@ -7,7 +7,8 @@
  * measured by test/e2e/reconcile-defaults.test.ts.
  */
 import { jest } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import {
@@ -452,6 +453,45 @@ describe('nested layout (experimental): the same platform as a tree of small XRs
     expect(new Set(subnets.map(controller))).toEqual(
       new Set(['PlatformNetworkAz1Private', 'PlatformNetworkAz2Private', 'PlatformNetworkAz3Private']),
     );
+  });
+
+  test('`kubectl payments diff` follows the tree: the same claim changes nothing; a new CPU threshold changes one alarm, three levels down, in place', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pp-nested-diff-'));
+    try {
+      const diff = (doc: Obj) => {
+        const file = join(dir, 'claim.yaml');
+        writeFileSync(file, yaml.dump(doc));
+        const r = cli(['diff', '-f', file, '-o', 'json']);
+        expect(r.stderr).toBe('');
+        return { code: r.code, out: JSON.parse(r.stdout) as { summary: Obj; resources: Obj[] } };
+      };
+      // 84 managed resources, 10 Usages and the ConfigMap, over every level of the tree.
+      const same = diff(NESTED.doc);
+      expect(same.out.summary).toEqual({ update: 0, replace: 0, delete: 0, orphan: 0, create: 0, unchanged: 95 });
+      expect(same.code).toBe(0);
+
+      const alarm = managedOf(NESTED).find(
+        (o) => o.kind === 'MetricAlarm' && ((o.spec as Obj).forProvider as Obj).metricName === 'CPUUtilization',
+      )!;
+      const threshold = ((alarm.spec as Obj).forProvider as Obj).threshold;
+      expect(threshold).not.toBe(42);
+      const changed = JSON.parse(JSON.stringify(NESTED.doc)) as Obj;
+      ((changed.spec as Obj).parameters as Obj).monitoring = { cpuThresholdPercent: 42 };
+      const r = diff(changed);
+      expect(r.out.summary).toEqual({ update: 1, replace: 0, delete: 0, orphan: 0, create: 0, unchanged: 94 });
+      expect(r.out.resources).toMatchObject([
+        {
+          name: 'alarm-db-cpu',
+          kind: 'MetricAlarm',
+          object: (alarm.metadata as Obj).name,
+          action: 'update',
+          changes: [{ path: 'spec.forProvider.threshold', op: 'change', from: threshold, to: 42 }],
+        },
+      ]);
+      expect(r.code).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a platform cannot move between the single Composition and the nested layout', () => {

@@ -11,12 +11,15 @@ import { formatFieldPath } from '../../render/fieldpath.js';
 import { renderComposition } from '../../render/render.js';
 import { loadClaim } from '../claim-input.js';
 import { clusterOf, requireOneFile, stringOpt, type CommandInput, type Context } from '../command.js';
-import { packageComposition } from '../../render/package-compositions.js';
+import { packageComposition, packageCompositions } from '../../render/package-compositions.js';
+import { compositionSet, renderTree, type CompositionSet } from '../../render/tree.js';
 import { CliError, EXIT, UsageError } from '../errors.js';
 import { reportInvalidClaim } from '../findings-format.js';
 import { toJson, toYaml } from '../output.js';
 import { fetchPlatform } from '../status/cluster.js';
-import { isInternalXr } from '../status/model.js';
+import { isInternalXr, type Fetched } from '../status/model.js';
+
+const platformText = (namespace: string, name: string): string => `${KIND} ${namespace}/${name}`;
 
 type Format = 'table' | 'json' | 'yaml';
 
@@ -33,23 +36,34 @@ export function pickComposition(docs: readonly unknown[], source: string): Obj {
   );
 }
 
-function compositionFile(file: string): Obj {
+/** The Compositions of a YAML stream: the one a single-layout platform is compared with, and all of them. */
+interface CompositionSource {
+  readonly single: Obj;
+  readonly all: readonly Obj[];
+}
+
+function fromDocs(docs: readonly unknown[], source: string): CompositionSource {
+  return { single: pickComposition(docs, source), all: docs.filter((d): d is Obj => isObj(d) && d.kind === 'Composition') };
+}
+
+function compositionFile(file: string): CompositionSource {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new CliError(`cannot read --composition ${file}: ${(e as Error).message}`, { cause: e });
   }
+  let docs: unknown[];
   try {
-    return pickComposition(yaml.loadAll(text), file);
+    docs = yaml.loadAll(text);
   } catch (e) {
-    if (e instanceof CliError) throw e;
     throw new CliError(`--composition ${file}: not YAML: ${(e as Error).message}`, { cause: e });
   }
+  return fromDocs(docs, file);
 }
 
-/** The chart's Composition, as `helm template` renders it ($HELM, else helm on PATH). */
-function chartComposition(dir: string, env: NodeJS.ProcessEnv): Obj {
+/** The chart's Compositions, as `helm template` renders them ($HELM, else helm on PATH). */
+function chartComposition(dir: string, env: NodeJS.ProcessEnv): CompositionSource {
   const helm = env.HELM ?? 'helm';
   let out: string;
   try {
@@ -63,7 +77,7 @@ function chartComposition(dir: string, env: NodeJS.ProcessEnv): Obj {
     if (err.code === 'ENOENT') throw new CliError(`--chart needs helm: "${helm}" not found (set HELM or put helm on PATH)`);
     throw new CliError(`helm template ${dir} failed: ${(err.stderr || err.message).trim()}`, { cause: e });
   }
-  return pickComposition(yaml.loadAll(out), `helm template ${dir}`);
+  return fromDocs(yaml.loadAll(out), `helm template ${dir}`);
 }
 
 const shown = (v: unknown): string => (v === undefined ? '(none)' : JSON.stringify(v));
@@ -136,13 +150,18 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
   if (compositionPath !== undefined && chartDir !== undefined)
     throw new UsageError('give --composition or --chart, not both', input.command);
   const { source, claim } = loadClaim(requireOneFile(input), ctx.io);
-  const composition = compositionPath
+  const given = compositionPath
     ? compositionFile(compositionPath)
     : chartDir
       ? chartComposition(chartDir, ctx.io.env)
-      : packageComposition();
+      : undefined;
+  const compositions: CompositionSet = given
+    ? compositionSet(
+        () => given.single,
+        () => given.all,
+      )
+    : packageCompositions();
   const from = compositionPath ?? (chartDir ? `helm template ${chartDir}` : "the plugin's Composition");
-  const compositionName = String((composition.metadata as Obj | undefined)?.name);
 
   const { defaulted, findings } = validateClaim(claim);
   if (findings.length > 0) {
@@ -159,11 +178,6 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
     throw new CliError(
       `${KIND} "${name}" not found in namespace "${namespace}": diff compares with a live platform (render shows what a new one composes)`,
     );
-  const nested = got.fetched.find((f) => isInternalXr(f.ref));
-  if (nested)
-    throw new CliError(
-      `${KIND} ${namespace}/${name} composes ${nested.ref.kind} ${nested.ref.name}: the nested layout (experimental) is not supported by diff yet`,
-    );
   const unreadable = got.fetched.find((f) => f.error !== undefined);
   if (unreadable) throw new CliError(`cannot diff: ${unreadable.error ?? ''}`);
 
@@ -177,14 +191,35 @@ export async function run(input: CommandInput, ctx: Context): Promise<number> {
     spec: { ...(defaulted.spec as Obj), crossplane: liveSpec.crossplane },
     status: got.xr.status ?? {},
   };
-  const live = got.fetched.flatMap((f) => (f.object ? [f.object] : []));
-  const observed = Object.fromEntries(
-    live.flatMap((o) => {
-      const n = compositionResourceName(o);
-      return n === undefined ? [] : [[n, o]];
-    }),
-  );
-  const desired = renderComposition(composition, xr, { observed }).resources;
+  // The nested layout: the platform composes internal XRs, each composing managed resources. The
+  // whole tree is rendered, each level with what is live of it, and the managed resources of
+  // every level are compared (internal XRs are not AWS resources: what they change shows below).
+  const nested = got.fetched.some((f) => isInternalXr(f.ref));
+  const byName = (fs: readonly Fetched[]): Record<string, Obj> =>
+    Object.fromEntries(
+      fs.flatMap((f) => {
+        const n = f.object ? compositionResourceName(f.object) : undefined;
+        return n === undefined || !f.object ? [] : [[n, f.object]];
+      }),
+    );
+  const managed = got.fetched.filter((f) => !isInternalXr(f.ref));
+  const live = managed.flatMap((f) => (f.object ? [f.object] : []));
+  let composition: Obj;
+  let desired: readonly { readonly name: string; readonly resource: Obj }[];
+  if (nested) {
+    const observed = { resources: byName(managed), composites: byName(got.fetched.filter((f) => isInternalXr(f.ref))) };
+    try {
+      composition = compositions.forComposite(xr);
+      desired = renderTree(composition, xr, compositions, observed).resources;
+    } catch (e) {
+      // A Composition of the tree missing from --composition/--chart (or renamed).
+      throw new CliError(`cannot diff ${platformText(namespace, name)} (nested layout): ${(e as Error).message}`, { cause: e });
+    }
+  } else {
+    composition = given?.single ?? packageComposition();
+    desired = renderComposition(composition, xr, { observed: byName(managed) }).resources;
+  }
+  const compositionName = String((composition.metadata as Obj | undefined)?.name);
   const diffs = diffPlatform(desired, live);
   const platform = `${namespace}/${name}`;
   const liveComposition = ((liveSpec.crossplane as Obj | undefined)?.compositionRef as Obj | undefined)?.name;
