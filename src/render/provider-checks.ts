@@ -205,13 +205,15 @@ const models = new Map<string, ModelClass | undefined>();
  * Uses the build's bundle of models (PROVIDER_MODELS_BUNDLE under `root`) when there is one:
  * one module to load instead of several per kind. The CLI calls this; without it (or without
  * the file) every kind is imported from node_modules. Kinds not in the bundle still are.
+ * Returns whether the bundle was there.
  */
-export async function useProviderModelsBundle(root: string): Promise<void> {
+export async function useProviderModelsBundle(root: string): Promise<boolean> {
   const file = join(root, PROVIDER_MODELS_BUNDLE);
-  if (!existsSync(file)) return;
+  if (!existsSync(file)) return false;
   const { MODELS } = loadBundle<{ MODELS?: Record<string, unknown> }>(file);
   for (const [key, model] of Object.entries(MODELS ?? {}))
     if (typeof model === 'function' && !models.has(key)) models.set(key, model as ModelClass);
+  return true;
 }
 
 /** The provider model class of a kind (imported once per kind, only the kinds rendered). */

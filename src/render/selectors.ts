@@ -44,6 +44,8 @@ const controllerOf = (r: Obj): string | undefined => {
 
 export function checkSelectors(resources: readonly { name: string; resource: Obj }[]): SelectorFinding[] {
   const findings: SelectorFinding[] = [];
+  // what a selector matches on, read once per resource (a platform has ~100 selectors and ~100 resources)
+  const candidates = resources.map((r) => ({ name: r.name, labels: labelsOf(r.resource), controller: controllerOf(r.resource) }));
   for (const { name, resource } of resources) {
     const spec = (resource.spec ?? {}) as Obj;
     for (const s of selectorsIn(spec.forProvider, 'spec.forProvider')) {
@@ -59,14 +61,10 @@ export function checkSelectors(resources: readonly { name: string; resource: Obj
         continue;
       }
       const controller = controllerOf(resource);
-      const matches = resources
-        .filter((r) => {
-          const l = labelsOf(r.resource);
-          return (
-            (!byController || controllerOf(r.resource) === controller) && Object.entries(labels).every(([k, v]) => l[k] === v)
-          );
-        })
-        .map((r) => r.name);
+      const wanted = Object.entries(labels);
+      const matches = candidates
+        .filter((c) => (!byController || c.controller === controller) && wanted.every(([k, v]) => c.labels[k] === v))
+        .map((c) => c.name);
       const multi = (MULTI_VALUED[String(resource.kind)] ?? []).includes(s.key);
       if (matches.length === 0 || (!multi && matches.length !== 1)) {
         findings.push({

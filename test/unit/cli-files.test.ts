@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ROOT } from '../helpers.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'pp-cli-files-'));
@@ -162,11 +162,15 @@ describe('the render note names only resources the claim composes', () => {
 });
 
 describe('a checkout without node_modules', () => {
-  function copyCheckout(withBundle: boolean): string {
+  function copyCheckout(withBundle: boolean, withModels = true): string {
     const dir = mkdtempSync(join(TMP, 'checkout-'));
     for (const p of ['bin', 'package.json', 'compositions', 'crds', 'src/apis/generated', 'dist/src'])
       cpSync(join(ROOT, p), join(dir, p), { recursive: true });
-    if (withBundle) cpSync(join(ROOT, 'dist/cli'), join(dir, 'dist/cli'), { recursive: true });
+    if (withBundle)
+      cpSync(join(ROOT, 'dist/cli'), join(dir, 'dist/cli'), {
+        recursive: true,
+        filter: (src) => withModels || !basename(src).startsWith('provider-models.cjs'),
+      });
     return dir;
   }
 
@@ -179,10 +183,19 @@ describe('a checkout without node_modules', () => {
     );
   });
 
-  test('with the bundle: --help and render work; validate names the missing provider models, exit 2', () => {
+  test('with the bundle: --help, render and validate work (the provider models are in the bundle)', () => {
     const dir = copyCheckout(true);
     const bin = join(dir, 'bin', 'kubectl-payments.js');
     expect(kp(['--help'], { bin, cwd: dir }).code).toBe(0);
+    expect(kp(['render', '-f', join(ROOT, MINIMAL), '-o', 'table'], { bin, cwd: dir }).code).toBe(0);
+    const r = kp(['validate', '-f', join(ROOT, PRODUCTION)], { bin, cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(r.stdout).toContain('provider-upjet-aws schemas and CEL-required fields (108 resources): ok');
+  });
+
+  test('with the bundle but not its provider models: validate names the missing dependency, exit 2', () => {
+    const dir = copyCheckout(true, false);
+    const bin = join(dir, 'bin', 'kubectl-payments.js');
     expect(kp(['render', '-f', join(ROOT, MINIMAL), '-o', 'table'], { bin, cwd: dir }).code).toBe(0);
     const r = kp(['validate', '-f', join(ROOT, MINIMAL)], { bin, cwd: dir });
     expect([r.code, r.stderr]).toEqual([

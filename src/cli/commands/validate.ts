@@ -79,7 +79,7 @@ export function outcomeText(source: string, claim: Record<string, unknown>, o: C
   return text;
 }
 
-/** The provider models validate imports by kind; without node_modules every kind would be a finding. */
+/** Without the bundle, validate imports the provider models by kind: without node_modules every kind would be a finding. */
 function requireProviderModels(): void {
   try {
     createRequire(import.meta.url).resolve(`${PROVIDER_MODELS}/package.json`);
@@ -93,8 +93,8 @@ function requireProviderModels(): void {
 export async function run(input: CommandInput, ctx: Context): Promise<number> {
   const format = input.opts.output as 'table' | 'json' | 'yaml';
   const claims = loadClaims(requireFiles(input), ctx.io);
-  requireProviderModels();
-  await useProviderModelsBundle(packageRoot());
+  // the build's bundle holds every kind the Compositions compose; node_modules is needed without it
+  if (!(await useProviderModelsBundle(packageRoot()))) requireProviderModels();
   const compositions = packageCompositions();
   const data: Record<string, unknown>[] = [];
   const texts: string[] = [];
