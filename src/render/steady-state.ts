@@ -117,20 +117,20 @@ export function renderSteadyState(claim: unknown, opts: Omit<ClaimRenderOptions,
   if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
   let current = first;
   let composites: Record<string, Obj> = {};
+  // Settled when a reconcile changes neither the status nor any composed resource (not only the
+  // set of names: a resource whose desired spec changed is applied, observed and reported again).
+  const state = (status: unknown, r: ClaimRender) =>
+    JSON.stringify([
+      status ?? {},
+      r.resources.map((x) => [x.name, x.resource]),
+      r.composites.map((x) => [x.name, x.resource]),
+      r.levels.map((l) => [l.path, l.result.composite.status ?? {}]),
+    ]);
+  let before = state(xr.status, current);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const observed = observe(current.resources);
     composites = observeComposites(current, composites);
     const next = renderClaim(xr, { ...opts, observed, observedComposites: composites });
-    // Settled when a reconcile changes neither the status nor any composed resource (not only the
-    // set of names: a resource whose desired spec changed is applied, observed and reported again).
-    const state = (status: unknown, r: ClaimRender) =>
-      JSON.stringify([
-        status ?? {},
-        r.resources.map((x) => [x.name, x.resource]),
-        r.composites.map((x) => [x.name, x.resource]),
-        r.levels.map((l) => [l.path, l.result.composite.status ?? {}]),
-      ]);
-    const before = state(xr.status, current);
     xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };
     const after = state(xr.status, next);
     current = next;
@@ -146,6 +146,7 @@ export function renderSteadyState(claim: unknown, opts: Omit<ClaimRenderOptions,
         byName: new Map(current.resources.map((r) => [r.name, r.resource])),
       };
     }
+    before = after;
   }
   throw new Error(`no steady state after ${MAX_PASSES} reconciles`);
 }
