@@ -16,6 +16,11 @@
  * Per XR it also prints the events charged to its breaker (test/reconcile/measure.ts) for the XRs
  * that received the most. PP_EVENT_LOG=FILE writes every counted watch event as a JSON line (time,
  * type, object, controller, and which parts of the object changed), to see where they come from.
+ *
+ * Knobs for the benchmark, not for CI: PP_CREATE_MS (the stand-in's base creation time, default
+ * 1000; slow kinds take a multiple, test/reconcile/provider.ts), PP_OBSERVE_MS (the time each of
+ * its Observes of AWS takes, default 0) and PP_LAYOUTS (a comma-separated subset of
+ * `single,nested`).
  */
 import { jest } from '@jest/globals';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -38,8 +43,24 @@ import { CrossplaneCluster, isTrue, resourceRefs, until } from './reconcile-harn
 jest.setTimeout(1_800_000);
 
 const CLAIMS = ['examples/claims/minimal.yaml', 'examples/claims/production.yaml'];
-const LAYOUTS = ['single', 'nested'] as const;
-type Layout = (typeof LAYOUTS)[number];
+const ALL_LAYOUTS = ['single', 'nested'] as const;
+type Layout = (typeof ALL_LAYOUTS)[number];
+function layoutsFromEnv(v: string | undefined): readonly Layout[] {
+  if (!v) return ALL_LAYOUTS;
+  const wanted = v.split(',').map((x) => x.trim());
+  const bad = wanted.filter((x) => !(ALL_LAYOUTS as readonly string[]).includes(x));
+  if (bad.length > 0 || wanted.length === 0) throw new Error(`PP_LAYOUTS=${v}: expected a list of ${ALL_LAYOUTS.join(', ')}`);
+  return wanted as Layout[];
+}
+const LAYOUTS = layoutsFromEnv(process.env.PP_LAYOUTS);
+function msFromEnv(name: string, dflt: number): number {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  if (!/^[0-9]+$/.test(v)) throw new Error(`${name}=${v}: expected a number of milliseconds`);
+  return Number(v);
+}
+const CREATE_MS = msFromEnv('PP_CREATE_MS', 1000);
+const OBSERVE_MS = msFromEnv('PP_OBSERVE_MS', 0);
 interface Row extends ReconcileFigures {
   readonly file: string;
   readonly layout: Layout;
@@ -81,7 +102,7 @@ const FLAGS = WIDENED ? 'circuit breaker widened (burst 1000, refill 50/s)' : 'C
 
 beforeAll(async () => {
   cp = CrossplaneCluster.start(XP_ARGS); // Crossplane's defaults unless PP_BREAKER=widened
-  cp.startStandIns(['--create-ms=1000', '--concurrency=10']);
+  cp.startStandIns([`--create-ms=${CREATE_MS}`, '--concurrency=10', `--observe-ms=${OBSERVE_MS}`]);
   cp.installChart();
   await until('Functions and Providers Installed and Healthy', 300_000, () => cp.unhealthyPackages().length === 0);
   await until('the activation policy has activated its kinds', 300_000, () => {
@@ -99,7 +120,7 @@ afterAll(async () => {
   if (rows.length > 0) {
     console.log(
       [
-        `${FLAGS}, stand-in provider (create 1 s base, concurrency 10):`,
+        `${FLAGS}, stand-in provider (create ${CREATE_MS / 1000} s base, concurrency 10, Observe ${OBSERVE_MS} ms):`,
         '| claim | layout | XRs | managed resources | most in one XR | Ready after | watch events to Ready | XRs whose Responsive went False |',
         '| --- | --- | --- | --- | --- | --- | --- | --- |',
         ...rows.map(

@@ -2,7 +2,7 @@
  * The reconcile stand-ins as processes (the reconcile suite and `make demo` run them as children,
  * so they can be stopped, restarted and measured like the components they stand in for):
  *
- *   node dist/test/reconcile/main.js provider --kubeconfig FILE [--create-ms N] [--concurrency N]
+ *   node dist/test/reconcile/main.js provider --kubeconfig FILE [--create-ms N] [--concurrency N] [--observe-ms N]
  *   node dist/test/reconcile/main.js runtime  --kubeconfig FILE --functions FILE
  *   node dist/test/reconcile/main.js install-chart --kubeconfig FILE --cache DIR --pki DIR \
  *        --helm BIN --kubectl BIN [--set K=V]...
@@ -17,7 +17,7 @@ import { installChartOffline } from './packages.js';
 import { StandInProvider } from './provider.js';
 import { ExternalRuntime, readEndpoints } from './runtime.js';
 
-const USAGE = `usage: main.js provider --kubeconfig FILE [--create-ms N] [--concurrency N]
+const USAGE = `usage: main.js provider --kubeconfig FILE [--create-ms N] [--concurrency N] [--observe-ms N]
        main.js runtime --kubeconfig FILE --functions FILE
        main.js install-chart --kubeconfig FILE --cache DIR --pki DIR --helm BIN --kubectl BIN [--set K=V]...`;
 
@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       functions: { type: 'string' },
       'create-ms': { type: 'string' },
       concurrency: { type: 'string' },
+      'observe-ms': { type: 'string' },
       cache: { type: 'string' },
       pki: { type: 'string' },
       helm: { type: 'string' },
@@ -73,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
       kubeconfig: values.kubeconfig,
       createMs: positiveInt('create-ms', values['create-ms'], 500),
       concurrency: positiveInt('concurrency', values.concurrency, 10) || 1,
+      observeMs: positiveInt('observe-ms', values['observe-ms'], 0),
     });
     await p.start();
     stop = () => p.stop();

@@ -60,6 +60,13 @@ export interface StandInOptions {
   readonly createMs?: number;
   /** Resources worked on at once (upjet's default max reconcile rate is 10). @default 10 */
   readonly concurrency?: number;
+  /**
+   * Time an Observe of the AWS resource takes, in ms, with the worker's slot held meanwhile:
+   * crossplane-runtime observes before it adds the finalizer and creates (one reconcile writes the
+   * finalizer, create-pending, external name and Creating), and again before it reports Available
+   * (upjet reads through the Terraform provider: one or more AWS API calls). @default 0
+   */
+  readonly observeMs?: number;
   readonly log?: (entry: Obj) => void;
 }
 
@@ -208,6 +215,7 @@ export function resolveSelectors(
 export class StandInProvider {
   private readonly createMs: number;
   private readonly concurrency: number;
+  private readonly observeMs: number;
   private readonly log: (entry: Obj) => void;
   private readonly abort = new AbortController();
   private readonly kinds = new Map<string, Kind>();
@@ -227,6 +235,7 @@ export class StandInProvider {
   constructor(private readonly options: StandInOptions) {
     this.createMs = options.createMs ?? 500;
     this.concurrency = options.concurrency ?? 10;
+    this.observeMs = options.observeMs ?? 0;
     this.log = options.log ?? ((e) => process.stdout.write(`${JSON.stringify(e)}\n`));
   }
 
@@ -234,7 +243,13 @@ export class StandInProvider {
     this.cluster = await ClusterConfig.fromFile(this.options.kubeconfig);
     this.client = new KubeClient(this.cluster, { maxSockets: 16, userAgent: 'payment-platform-stand-in-provider' });
     void this.discover();
-    this.log({ ts: new Date().toISOString(), event: 'started', createMs: this.createMs, concurrency: this.concurrency });
+    this.log({
+      ts: new Date().toISOString(),
+      event: 'started',
+      createMs: this.createMs,
+      concurrency: this.concurrency,
+      observeMs: this.observeMs,
+    });
   }
 
   stop(): void {
@@ -379,6 +394,7 @@ export class StandInProvider {
       return;
     }
     if (!finalizers.includes(FINALIZER)) {
+      if (this.observeMs > 0) await sleep(this.observeMs); // the first Observe: the resource does not exist yet
       update(await this.patch(kind, obj, { metadata: { finalizers: [...finalizers, FINALIZER] } }));
       return;
     }
@@ -452,6 +468,7 @@ export class StandInProvider {
     if (Date.now() < due) {
       await sleep(due - Date.now());
     }
+    if (this.observeMs > 0) await sleep(this.observeMs); // the Observe that finds it created
     const forProvider = isObj((obj.spec as Obj | undefined)?.forProvider) ? ((obj.spec as Obj).forProvider as Obj) : {};
     const atProvider = { ...stripReferences(forProvider), ...fakeAtProvider(obj, String(md.name)) };
     update(
