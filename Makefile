@@ -84,7 +84,7 @@ bench-render: build ## Benchmark `kubectl payments` commands as processes agains
 	node dist/bench/render-bench.js
 
 .PHONY: bench-breaker
-bench-breaker: build tools ## The reconcile-defaults suite twice (Crossplane's default circuit breaker, then widened): time to Ready, watch events, XRs whose breaker opened
+bench-breaker: build tools ## The reconcile-defaults suite twice (Crossplane's default circuit breaker, then widened): time to Ready, watch events, XRs whose breaker opened (stand-in knobs: PP_CREATE_MS, PP_OBSERVE_MS, PP_LAYOUTS)
 	hack/control-plane.sh run -- env NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects e2e --runInBand --testPathPatterns reconcile-defaults
 	PP_BREAKER=widened hack/control-plane.sh run -- env NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects e2e --runInBand --testPathPatterns reconcile-defaults
 
