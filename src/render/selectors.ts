@@ -46,7 +46,7 @@ export function checkSelectors(resources: readonly { name: string; resource: Obj
   const findings: SelectorFinding[] = [];
   // what a selector matches on, read once per resource (a platform has ~100 selectors and ~100 resources)
   const candidates = resources.map((r) => ({ name: r.name, labels: labelsOf(r.resource), controller: controllerOf(r.resource) }));
-  for (const { name, resource } of resources) {
+  for (const [i, { name, resource }] of resources.entries()) {
     const spec = (resource.spec ?? {}) as Obj;
     for (const s of selectorsIn(spec.forProvider, 'spec.forProvider')) {
       const labels = (s.selector.matchLabels ?? {}) as Record<string, string>;
@@ -60,7 +60,7 @@ export function checkSelectors(resources: readonly { name: string; resource: Obj
         });
         continue;
       }
-      const controller = controllerOf(resource);
+      const controller = candidates[i]!.controller;
       const wanted = Object.entries(labels);
       const matches = candidates
         .filter((c) => (!byController || c.controller === controller) && wanted.every(([k, v]) => c.labels[k] === v))

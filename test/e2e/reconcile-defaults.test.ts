@@ -49,7 +49,7 @@ function layoutsFromEnv(v: string | undefined): readonly Layout[] {
   if (!v) return ALL_LAYOUTS;
   const wanted = v.split(',').map((x) => x.trim());
   const bad = wanted.filter((x) => !(ALL_LAYOUTS as readonly string[]).includes(x));
-  if (bad.length > 0 || wanted.length === 0) throw new Error(`PP_LAYOUTS=${v}: expected a list of ${ALL_LAYOUTS.join(', ')}`);
+  if (bad.length > 0) throw new Error(`PP_LAYOUTS=${v}: expected a list of ${ALL_LAYOUTS.join(', ')}`);
   return wanted as Layout[];
 }
 const LAYOUTS = layoutsFromEnv(process.env.PP_LAYOUTS);
