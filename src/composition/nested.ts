@@ -168,7 +168,20 @@ const plural = (kind: string): string => {
   const k = kind.toLowerCase();
   return k.endsWith('y') ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
 };
-export const nestedCompositionName = (kind: string): string => `${plural(kind)}-aws.${NESTED_API_GROUP}`;
+/**
+ * The Composition of an internal kind. At most 63 characters: Crossplane labels each
+ * CompositionRevision with its Composition's name (`crossplane.io/composition-name`), and with a
+ * longer name (a label value) no revision is made and every XR of the kind fails with "no
+ * compatible CompositionRevisions found" (seen on the real Crossplane with a 65-character name).
+ */
+export const nestedCompositionName = (kind: string): string => {
+  const name = `${plural(kind)}-aws.${NESTED_API_GROUP}`;
+  if (name.length > 63)
+    throw new Error(
+      `nested layout: the Composition name ${name} is longer than 63 characters (a label value); shorten the kind ${kind}`,
+    );
+  return name;
+};
 
 /** Every internal kind of a tree (branches and leaves), as the operator watches them. */
 export function nestedKinds(tree: readonly NodeSpec[] = NESTED_TREE): {
