@@ -21,7 +21,7 @@ import { isAwsManaged, PROVIDER_MODELS, PROVIDER_MODELS_BUNDLE } from '../render
 import { COMPOSITION_FILES, compileCompositions } from '../render/package-compositions.js';
 import { type Io } from './io.js';
 import { loadBundle, writeCodeCaches } from '../util/script.js';
-import { CLI_BUNDLE } from './launch.js';
+import { CLI_BUNDLE, HELP_FILE, helpCommandLines, helpKey, type CannedOutput, type HelpFile } from './launch.js';
 
 const root = packageRoot();
 const outdir = join(root, 'dist', 'cli');
@@ -108,6 +108,7 @@ await build({
  */
 interface CliBundle {
   main(argv: readonly string[], context: { readonly io: Io }): Promise<number>;
+  readonly COMMANDS: readonly { readonly name: string }[];
   writeCodeCaches(): string[];
 }
 const cli = loadBundle<CliBundle>(join(root, CLI_BUNDLE));
@@ -124,6 +125,22 @@ for (const argv of [
 }
 const caches = [...writeCodeCaches(), ...cli.writeCodeCaches()];
 
+/*
+ * Help and version, as the program prints them (dist/cli/main.cjs prints these without loading
+ * the bundle: src/cli/launch.ts). Run after the code caches, so that they hold only the commands.
+ */
+const outputs: Record<string, CannedOutput> = {};
+for (const argv of helpCommandLines(cli.COMMANDS.map((c) => c.name))) {
+  let out = '';
+  let err = '';
+  const io: Io = { ...quiet, out: (t) => void (out += t), err: (t) => void (err += t) };
+  const code = await cli.main(argv, { io });
+  if (!out && !err) throw new Error(`kubectl payments ${argv.join(' ')} printed nothing while saving the help`);
+  outputs[helpKey(argv)] = { out, err, code };
+}
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+writeFileSync(join(root, HELP_FILE), JSON.stringify({ version, outputs } satisfies HelpFile));
+
 console.log(
-  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_FILES.map((f) => f.json).join(', ')}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, and ${caches.length} code caches)`,
+  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_FILES.map((f) => f.json).join(', ')}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, ${caches.length} code caches and ${HELP_FILE}: ${Object.keys(outputs).length} help and version outputs)`,
 );

@@ -2,7 +2,14 @@
  * The entry of the built CLI (dist/cli/main.cjs; bin/kubectl-payments.js requires it): runs the
  * CLI's CommonJS bundle (CLI_BUNDLE) with its code cache (src/util/script.ts). It imports nothing
  * else, so that a command pays only for the bundle.
+ *
+ * Help and the version are printed without the bundle: the build runs each of those command
+ * lines through the real program and saves what it printed (HELP_FILE, src/cli/bundle.ts); the
+ * help is the same on any terminal (a fixed width, no colour). The saved output is used only for
+ * the exact command line it was made from and only while package.json has the version it was
+ * made with; anything else runs the program.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { loadBundle } from '../util/script.js';
@@ -10,7 +17,72 @@ import { loadBundle } from '../util/script.js';
 /** The CLI's bundle, relative to the package root (src/cli/main.ts and everything it imports). */
 export const CLI_BUNDLE = join('dist', 'cli', 'cli.cjs');
 
+/** What the program printed for its help and version command lines, made by the build. */
+export const HELP_FILE = join('dist', 'cli', 'help.json');
+
+/** One command line's output: stdout, stderr and the exit code. */
+export interface CannedOutput {
+  readonly out: string;
+  readonly err: string;
+  readonly code: number;
+}
+
+export interface HelpFile {
+  /** package.json's version when the build ran. */
+  readonly version: string;
+  /** By command line (JSON of the arguments after the program name). */
+  readonly outputs: Readonly<Record<string, CannedOutput>>;
+}
+
+/** The command lines the build saves: the program's help and version, and each command's help. */
+export function helpCommandLines(commands: readonly string[]): string[][] {
+  return [
+    [],
+    ['--help'],
+    ['-h'],
+    ['help'],
+    ['--version'],
+    ['-V'],
+    ...commands.flatMap((c) => [
+      [c, '--help'],
+      [c, '-h'],
+      ['help', c],
+    ]),
+  ];
+}
+
+export const helpKey = (argv: readonly string[]): string => JSON.stringify(argv);
+
+const packageVersion = (root: string): string | undefined => {
+  try {
+    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+};
+
+/** The saved output of `argv`, if the build saved it for this version; otherwise undefined. */
+export function cannedOutput(root: string, argv: readonly string[]): CannedOutput | undefined {
+  let file: HelpFile;
+  try {
+    file = JSON.parse(readFileSync(join(root, HELP_FILE), 'utf8')) as HelpFile;
+  } catch {
+    return undefined;
+  }
+  const saved = file.outputs?.[helpKey(argv)];
+  return saved && file.version === packageVersion(root) ? saved : undefined;
+}
+
 /** Runs the CLI on the process's arguments (src/cli/main.ts `runCli`, from the bundle). */
 export async function runCli(): Promise<void> {
-  await loadBundle<{ runCli(): Promise<void> }>(join(packageRoot(), CLI_BUNDLE)).runCli();
+  const root = packageRoot();
+  const argv = process.argv.slice(2);
+  const canned = argv.length <= 2 ? cannedOutput(root, argv) : undefined;
+  if (canned) {
+    if (canned.out) process.stdout.write(canned.out);
+    if (canned.err) process.stderr.write(canned.err);
+    process.exitCode = canned.code;
+    return;
+  }
+  await loadBundle<{ runCli(): Promise<void> }>(join(root, CLI_BUNDLE)).runCli();
 }

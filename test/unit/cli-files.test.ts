@@ -8,6 +8,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { ROOT } from '../helpers.js';
+import { COMMANDS } from '../../src/cli/main.js';
+import { helpCommandLines } from '../../src/cli/launch.js';
+import { cli } from './cli-harness.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'pp-cli-files-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
@@ -202,6 +205,31 @@ describe('a checkout without node_modules', () => {
       2,
       'error: a dependency is missing (@crossplane-models/provider-upjet-aws): run `npm ci` (or `make build`) in the payment-platform checkout\n',
     ]);
+  });
+
+  test('help and version print without the CLI bundle, exactly as the program prints them', async () => {
+    // Only the launcher, the help it saved and package.json: no dist/cli/cli.cjs to load.
+    const dir = mkdtempSync(join(TMP, 'help-only-'));
+    for (const p of ['bin', 'package.json', 'dist/cli/main.cjs', 'dist/cli/help.json'])
+      cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+    const bin = join(dir, 'bin', 'kubectl-payments.js');
+    const lines = helpCommandLines(COMMANDS.map((c) => c.name));
+    expect(lines).toContainEqual(['validate', '--help']);
+    for (const argv of lines) {
+      const program = await cli(argv);
+      expect([argv, kp(argv, { bin, cwd: dir })]).toEqual([
+        argv,
+        { code: program.code, stdout: program.stdout, stderr: program.stderr },
+      ]);
+    }
+  });
+
+  test('a version in package.json the build did not see: --version runs the program, which reads it', () => {
+    const dir = copyCheckout(true);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, version: '9.9.9-unbuilt' }));
+    const r = kp(['--version'], { bin: join(dir, 'bin', 'kubectl-payments.js'), cwd: dir });
+    expect([r.code, r.stdout]).toEqual([0, 'kubectl payments 9.9.9-unbuilt\n']);
   });
 
   test('not built at all: says so', () => {
