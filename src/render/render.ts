@@ -43,7 +43,11 @@ export interface RenderResult {
 }
 
 export interface RenderOptions {
-  /** Observed composed resources by composition resource name (to see status propagate). */
+  /**
+   * Observed composed resources by composition resource name (to see status propagate). Not
+   * changed in place between renders: a template's last render is reused while its observed
+   * resource is the same object (a changed resource is a new object, as a fresh read gives).
+   */
   readonly observed?: Readonly<Record<string, Obj>>;
 }
 
@@ -72,7 +76,7 @@ function variables(src: Obj, p: { combine: { variables: { fromFieldPath: string 
   return vars;
 }
 
-function applyPatch(p: Patch, xr: Obj, dxr: Obj, desired: Obj, observed: Obj | undefined): PatchOutcome {
+function applyPatch(p: Patch, xr: Obj, toComposite: CompositeWrite, desired: Obj, observed: Obj | undefined): PatchOutcome {
   switch (p.type) {
     case 'FromCompositeFieldPath': {
       const from = findField(xr, p.fromFieldPath);
@@ -93,17 +97,17 @@ function applyPatch(p: Patch, xr: Obj, dxr: Obj, desired: Obj, observed: Obj | u
       const from = findField(observed, p.fromFieldPath);
       if (from === MISSING) return 'missing';
       const v = applyTransforms(p.transforms as Transform[] | undefined, clone(from));
-      setField(dxr, p.toFieldPath, v, p.policy?.toFieldPath === 'MergeObjects');
+      toComposite(p.toFieldPath, v, p.policy?.toFieldPath === 'MergeObjects');
       return 'applied';
     }
     case 'CombineToComposite': {
       if (!observed) return 'skipped';
       const vars = variables(observed, p);
       if (vars === MISSING) return 'missing';
-      setField(
-        dxr,
+      toComposite(
         p.toFieldPath,
         applyTransforms(p.transforms as Transform[] | undefined, goSprintf(p.combine.string.fmt, vars)),
+        false,
       );
       return 'applied';
     }
@@ -119,6 +123,50 @@ function isReadyCondition(o: Obj | undefined): boolean {
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
+/**
+ * The last render of each template, to reuse while nothing it reads has changed: the composite
+ * fields its patches read (compared by value) and its observed resource (the same object; the
+ * steady state, steady-state.ts, passes the same object while the resource is unchanged). The
+ * steady state renders the whole tree nine times or more while a few fields change per
+ * reconcile. One entry per template, so memory stays bounded. The desired resource is frozen:
+ * it is handed out again, so nothing may change it (renderComposition copies what it adds).
+ */
+interface TemplateMemo {
+  readonly reads: readonly unknown[];
+  readonly obs: Obj | undefined;
+  readonly desired: Obj;
+  readonly ready: boolean;
+  readonly skip: boolean;
+  /** What its ToComposite patches wrote to the desired composite, in order. */
+  readonly writes: readonly { readonly path: string; readonly value: unknown; readonly merge: boolean }[];
+  readonly warnings: readonly string[];
+}
+const memos = new WeakMap<TemplateResource, TemplateMemo>();
+
+function reads(patches: readonly Patch[], xr: Obj): unknown[] {
+  const out: unknown[] = [];
+  for (const p of patches) {
+    if (p.type === 'FromCompositeFieldPath') out.push(findField(xr, p.fromFieldPath));
+    else if (p.type === 'CombineFromComposite') for (const v of p.combine.variables) out.push(findField(xr, v.fromFieldPath));
+  }
+  return out;
+}
+
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b ||
+  (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b));
+
+const sameReads = (a: readonly unknown[], b: readonly unknown[]): boolean =>
+  a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
+
+function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
 function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Record<string, Obj>>, warnings: string[]) {
   const patchSets = new Map<string, Patch[]>(
     ((input.patchSets as { name: string; patches: Patch[] }[]) ?? []).map((s) => [s.name, s.patches]),
@@ -131,8 +179,35 @@ function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Rec
       if (!set) throw new Error(`cannot resolve PatchSets: PatchSet ${p.patchSetName} does not exist`);
       return set;
     });
-    const desired = clone(t.base);
     const obs = observed[t.name];
+    const read = reads(patches, xr);
+    let memo = memos.get(t);
+    if (!memo || memo.obs !== obs || !sameReads(memo.reads, read)) {
+      memo = { reads: read, obs, ...renderTemplate(t, patches, xr, obs) };
+      deepFreeze(memo.desired);
+      memos.set(t, memo);
+    }
+    for (const w of memo.writes) setField(dxr, w.path, clone(w.value), w.merge);
+    warnings.push(...memo.warnings);
+    if (!memo.skip) out.set(t.name, { resource: memo.desired, ready: memo.ready });
+  }
+  return out;
+}
+
+type CompositeWrite = (path: string, value: unknown, merge: boolean) => void;
+
+/** One template through its patches: the desired resource, and what it writes to the composite. */
+function renderTemplate(
+  t: TemplateResource,
+  patches: readonly Patch[],
+  xr: Obj,
+  obs: Obj | undefined,
+): Omit<TemplateMemo, 'reads' | 'obs'> {
+  const warnings: string[] = [];
+  const writes: { path: string; value: unknown; merge: boolean }[] = [];
+  const toComposite: CompositeWrite = (path, value, merge) => writes.push({ path, value, merge });
+  {
+    const desired = clone(t.base);
     let ready = false;
     if (obs) {
       const md = (obs.metadata ?? {}) as Obj;
@@ -158,7 +233,7 @@ function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Rec
     for (const [i, p] of patches.entries()) {
       let outcome: PatchOutcome;
       try {
-        outcome = applyPatch(p, xr, dxr, desired, obs);
+        outcome = applyPatch(p, xr, toComposite, desired, obs);
       } catch (e) {
         if (e instanceof UnsupportedError) throw e;
         throw new Error(`cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ${(e as Error).message}`, {
@@ -177,9 +252,8 @@ function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Rec
         `cannot render composed resource "${t.name}" "${p.type}" patch at index ${i}: ignoring 'policy.fromFieldPath: Required' because 'to' resource already exists`,
       );
     }
-    if (!skip) out.set(t.name, { resource: desired, ready });
+    return { desired, ready, skip, writes, warnings };
   }
-  return out;
 }
 
 const celEnv = new Environment({ unlistedVariablesAreDyn: true });
@@ -252,7 +326,8 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
   const md = xr.metadata as Obj;
   const rootName = ((md.labels as Obj | undefined)?.[LABEL_COMPOSITE] as string | undefined) ?? md.name;
   const resources: ComposedOutput[] = [...desired].map(([name, d]) => {
-    const r = d.resource;
+    // A copy with the metadata Crossplane adds: d.resource may be a template's memo (frozen).
+    const r = { ...d.resource };
     const rmd = (r.metadata as Obj | undefined) ?? {};
     r.metadata = {
       ...rmd,

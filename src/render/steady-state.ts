@@ -58,10 +58,21 @@ export function fakeAtProvider(r: Obj, compositionName: string): Obj {
 /** The account id the simulation reports. */
 export const FAKE_ACCOUNT = '123456789012';
 
-/** Observed versions of rendered resources: named, with placeholder AWS status and Ready/Synced. */
-export function observe(resources: readonly ComposedOutput[]): Record<string, Obj> {
+/**
+ * Observed versions of rendered resources: named, with placeholder AWS status and Ready/Synced.
+ * With `previous` (the last reconcile's, with the JSON of the resources it was made from), a
+ * resource rendered exactly as then keeps its observed object: the renderer (render.ts) reuses
+ * a template's last render while its observed resource is the same object.
+ */
+export function observe(
+  resources: readonly ComposedOutput[],
+  previous?: { readonly observed: Readonly<Record<string, Obj>>; readonly json: ReadonlyMap<string, string> },
+  json?: ReadonlyMap<string, string>,
+): Record<string, Obj> {
   return Object.fromEntries(
     resources.map((c) => {
+      const kept = previous?.observed[c.name];
+      if (kept && json !== undefined && previous!.json.get(c.name) === json.get(c.name)) return [c.name, kept];
       const r = jsonClone(c.resource);
       const md = r.metadata as Obj;
       md.name ??= `${String(md.generateName)}${c.name}`;
@@ -119,20 +130,27 @@ export function renderSteadyState(claim: unknown, opts: Omit<ClaimRenderOptions,
   let composites: Record<string, Obj> = {};
   // Settled when a reconcile changes neither the status nor any composed resource (not only the
   // set of names: a resource whose desired spec changed is applied, observed and reported again).
-  const state = (status: unknown, r: ClaimRender) =>
-    JSON.stringify([
-      status ?? {},
-      r.resources.map((x) => [x.name, x.resource]),
-      r.composites.map((x) => [x.name, x.resource]),
-      r.levels.map((l) => [l.path, l.result.composite.status ?? {}]),
-    ]);
-  let before = state(xr.status, current);
+  // Each resource's JSON is kept too, for observe() to keep the observed objects of those that
+  // did not change. (JSON text has no raw newline, so joining the parts by one is unambiguous.)
+  const resourceJson = (r: ClaimRender) => new Map(r.resources.map((x) => [x.name, JSON.stringify(x.resource)]));
+  const state = (status: unknown, r: ClaimRender, json: ReadonlyMap<string, string>) =>
+    [
+      JSON.stringify(status ?? {}),
+      ...[...json].map(([name, j]) => `${JSON.stringify(name)}:${j}`),
+      JSON.stringify(r.composites.map((x) => [x.name, x.resource])),
+      JSON.stringify(r.levels.map((l) => [l.path, l.result.composite.status ?? {}])),
+    ].join('\n');
+  let json = resourceJson(current);
+  let before = state(xr.status, current, json);
+  let last: { observed: Record<string, Obj>; json: ReadonlyMap<string, string> } | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const observed = observe(current.resources);
+    const observed = observe(current.resources, last, json);
+    last = { observed, json };
     composites = observeComposites(current, composites);
     const next = renderClaim(xr, { ...opts, observed, observedComposites: composites });
     xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };
-    const after = state(xr.status, next);
+    json = resourceJson(next);
+    const after = state(xr.status, next, json);
     current = next;
     if (before === after) {
       return {

@@ -37,6 +37,50 @@ const composition = (patches: unknown[]) => ({
   },
 });
 
+describe("the renderer's reuse of a template's last render (render.ts)", () => {
+  const env = (e: string) => ({ ...claim(), spec: { parameters: { environment: e } } });
+  const shared = composition([
+    { type: 'FromCompositeFieldPath', fromFieldPath: 'spec.parameters.environment', toFieldPath: 'spec.forProvider.tags.env' },
+    { type: 'ToCompositeFieldPath', fromFieldPath: 'status.atProvider.id', toFieldPath: 'status.vpcId' },
+  ]);
+  const tags = (o: ReturnType<typeof renderClaim>) => ((o.resources[0].resource.spec as Obj).forProvider as Obj).tags;
+
+  test('a field the template reads changes: it is rendered again, also back to an earlier value', () => {
+    expect(tags(renderClaim(env('development'), { composition: shared }))).toEqual({ env: 'development' });
+    expect(tags(renderClaim(env('staging'), { composition: shared }))).toEqual({ env: 'staging' });
+    expect(tags(renderClaim(env('development'), { composition: shared }))).toEqual({ env: 'development' });
+  });
+
+  test('another observed resource: what it writes to the composite follows it', () => {
+    const observed = (id: string) => ({ vpc: { metadata: { name: 'payments-vpc' }, status: { atProvider: { id } } } });
+    const first = observed('vpc-1');
+    expect(renderClaim(env('development'), { composition: shared, observed: first }).composite.status).toEqual({
+      vpcId: 'vpc-1',
+    });
+    expect(renderClaim(env('development'), { composition: shared, observed: observed('vpc-2') }).composite.status).toEqual({
+      vpcId: 'vpc-2',
+    });
+    expect(renderClaim(env('development'), { composition: shared, observed: first }).composite.status).toEqual({
+      vpcId: 'vpc-1',
+    });
+    expect(renderClaim(env('development'), { composition: shared }).composite.status).toBeUndefined();
+  });
+
+  test('what it hands out is frozen: a caller cannot change the next render through it', () => {
+    const out = renderClaim(env('development'), { composition: shared });
+    expect(() => {
+      ((out.resources[0].resource.spec as Obj).forProvider as Obj).region = 'eu-west-1';
+    }).toThrow(TypeError);
+    // The metadata the renderer adds is the caller's own copy.
+    (out.resources[0].resource.metadata as Obj).labels = {};
+    expect(
+      (renderClaim(env('development'), { composition: shared }).resources[0].resource.metadata as Obj).labels as Obj,
+    ).toEqual({
+      'crossplane.io/composite': 'payments',
+    });
+  });
+});
+
 describe('renderClaim', () => {
   test('fills in the namespace and a placeholder uid the API server would add', () => {
     const out = renderClaim(claim({ name: 'payments' }), { composition: composition([]) });
