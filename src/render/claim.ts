@@ -7,6 +7,7 @@
 import { validateClaim, type Finding } from '../apis/validate.js';
 import type { Obj } from '../apis/obj.js';
 import { packageCompositions } from './package-compositions.js';
+import type { RenderMemo } from './render.js';
 import { renderTree, type CompositionSet, type ObservedTree, type TreeRender } from './tree.js';
 
 /** The uid an offline render uses when the claim has none (names then end in -00000000). */
@@ -26,6 +27,8 @@ export interface ClaimRenderOptions {
   readonly observed?: Readonly<Record<string, Obj>>;
   /** Observed internal XRs of the nested layout, by composition resource name. */
   readonly observedComposites?: Readonly<Record<string, Obj>>;
+  /** Each template's last render, kept by a sequence of renders (render.ts, RenderMemo). */
+  readonly memo?: RenderMemo;
 }
 
 /** Validates and renders a claim. Rendering is skipped (resources empty) when the claim is invalid. */
@@ -37,7 +40,11 @@ export function renderClaim(claim: unknown, opts: ClaimRenderOptions = {}): Clai
   if (findings.length > 0)
     return { findings, composite: {}, resources: [], composites: [], levels: [], warnings: [], xr: defaulted };
   const compositions = opts.compositions ?? packageCompositions();
-  const observed: ObservedTree = { resources: opts.observed ?? {}, composites: opts.observedComposites ?? {} };
+  const observed: ObservedTree = {
+    resources: opts.observed ?? {},
+    composites: opts.observedComposites ?? {},
+    memo: opts.memo,
+  };
   const result = renderTree(opts.composition ?? compositions.forComposite(defaulted), defaulted, compositions, observed);
   return { ...result, findings, xr: defaulted };
 }

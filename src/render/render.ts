@@ -49,6 +49,11 @@ export interface RenderOptions {
    * resource is the same object (a changed resource is a new object, as a fresh read gives).
    */
   readonly observed?: Readonly<Record<string, Obj>>;
+  /**
+   * Where to keep each template's last render, to reuse it while nothing it reads has changed
+   * (see RenderMemo). Without one every template is rendered afresh.
+   */
+  readonly memo?: RenderMemo;
 }
 
 const FN_PT = functionName(FUNCTIONS.patchAndTransform);
@@ -128,8 +133,10 @@ function isReadyCondition(o: Obj | undefined): boolean {
  * fields its patches read (compared by value) and its observed resource (the same object; the
  * steady state, steady-state.ts, passes the same object while the resource is unchanged). The
  * steady state renders the whole tree nine times or more while a few fields change per
- * reconcile. One entry per template, so memory stays bounded. The desired resource is frozen:
- * it is handed out again, so nothing may change it (renderComposition copies what it adds).
+ * reconcile. One entry per template, so memory stays bounded. A reused render is the same
+ * object as the last one (renderComposition copies only what it adds), so a memo belongs to one
+ * sequence of renders whose results nobody changes in place: renderSteadyState makes one per
+ * call and drops it when it returns. Opt-in, so that a one-shot render shares nothing.
  */
 interface TemplateMemo {
   readonly reads: readonly unknown[];
@@ -141,7 +148,12 @@ interface TemplateMemo {
   readonly writes: readonly { readonly path: string; readonly value: unknown; readonly merge: boolean }[];
   readonly warnings: readonly string[];
 }
-const memos = new WeakMap<TemplateResource, TemplateMemo>();
+/** The last render of each template of a sequence of renders (RenderOptions.memo). */
+export interface RenderMemo {
+  readonly templates: WeakMap<object, TemplateMemo>;
+}
+
+export const newRenderMemo = (): RenderMemo => ({ templates: new WeakMap() });
 
 function reads(patches: readonly Patch[], xr: Obj): unknown[] {
   const out: unknown[] = [];
@@ -159,15 +171,14 @@ const sameValue = (a: unknown, b: unknown): boolean =>
 const sameReads = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
 
-function deepFreeze<T>(v: T): T {
-  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
-}
-
-function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Record<string, Obj>>, warnings: string[]) {
+function patchAndTransform(
+  input: Obj,
+  xr: Obj,
+  dxr: Obj,
+  observed: Readonly<Record<string, Obj>>,
+  warnings: string[],
+  memos: RenderMemo | undefined,
+) {
   const patchSets = new Map<string, Patch[]>(
     ((input.patchSets as { name: string; patches: Patch[] }[]) ?? []).map((s) => [s.name, s.patches]),
   );
@@ -180,12 +191,11 @@ function patchAndTransform(input: Obj, xr: Obj, dxr: Obj, observed: Readonly<Rec
       return set;
     });
     const obs = observed[t.name];
-    const read = reads(patches, xr);
-    let memo = memos.get(t);
+    const read = memos ? reads(patches, xr) : [];
+    let memo = memos?.templates.get(t);
     if (!memo || memo.obs !== obs || !sameReads(memo.reads, read)) {
       memo = { reads: read, obs, ...renderTemplate(t, patches, xr, obs) };
-      deepFreeze(memo.desired);
-      memos.set(t, memo);
+      memos?.templates.set(t, memo);
     }
     for (const w of memo.writes) setField(dxr, w.path, clone(w.value), w.merge);
     warnings.push(...memo.warnings);
@@ -309,7 +319,7 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
   for (const step of spec.pipeline) {
     switch (step.functionRef.name) {
       case FN_PT:
-        desired = patchAndTransform(step.input ?? {}, xr, dxr, observed, warnings);
+        desired = patchAndTransform(step.input ?? {}, xr, dxr, observed, warnings, opts.memo);
         break;
       case FN_FILTER:
         celFilter(step.input ?? {}, xr, desired);
@@ -326,7 +336,7 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
   const md = xr.metadata as Obj;
   const rootName = ((md.labels as Obj | undefined)?.[LABEL_COMPOSITE] as string | undefined) ?? md.name;
   const resources: ComposedOutput[] = [...desired].map(([name, d]) => {
-    // A copy with the metadata Crossplane adds: d.resource may be a template's memo (frozen).
+    // A copy with the metadata Crossplane adds: d.resource may be a template's last render (memo).
     const r = { ...d.resource };
     const rmd = (r.metadata as Obj | undefined) ?? {};
     r.metadata = {

@@ -8,7 +8,7 @@
  */
 import { jsonClone } from '../paths.js';
 import { renderClaim, type ClaimRender, type ClaimRenderOptions } from './claim.js';
-import type { ComposedOutput } from './render.js';
+import { newRenderMemo, type ComposedOutput } from './render.js';
 import { type Obj } from '../apis/obj.js';
 import { DEFAULTS } from '../apis/payment-platform.js';
 
@@ -122,7 +122,10 @@ function observeComposites(render: ClaimRender, previous: Readonly<Record<string
  */
 const MAX_PASSES = 40;
 
-export function renderSteadyState(claim: unknown, opts: Omit<ClaimRenderOptions, 'observed' | 'observedComposites'> = {}) {
+export function renderSteadyState(
+  claim: unknown,
+  opts: Omit<ClaimRenderOptions, 'observed' | 'observedComposites' | 'memo'> = {},
+) {
   const xr = JSON.parse(JSON.stringify(claim)) as Obj;
   const first = renderClaim(xr, opts);
   if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
@@ -143,11 +146,15 @@ export function renderSteadyState(claim: unknown, opts: Omit<ClaimRenderOptions,
   let json = resourceJson(current);
   let before = state(xr.status, current, json);
   let last: { observed: Record<string, Obj>; json: ReadonlyMap<string, string> } | undefined;
+  // Each template's last render, reused by the next reconcile while its inputs are the same. The
+  // first render is made without it, so that `first` and `final` share no object; the renders
+  // in between are dropped, so only `final` holds what the memo held, and the caller owns it.
+  const memo = newRenderMemo();
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const observed = observe(current.resources, last, json);
     last = { observed, json };
     composites = observeComposites(current, composites);
-    const next = renderClaim(xr, { ...opts, observed, observedComposites: composites });
+    const next = renderClaim(xr, { ...opts, observed, observedComposites: composites, memo });
     xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };
     json = resourceJson(next);
     const after = state(xr.status, next, json);

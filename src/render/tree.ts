@@ -12,7 +12,7 @@
  */
 import { COMPOSITION_NAME, isInternalApiVersion, KIND } from '../apis/constants.js';
 import { isObj, type Obj } from '../apis/obj.js';
-import { renderComposition, type ComposedOutput, type RenderResult } from './render.js';
+import { renderComposition, type ComposedOutput, type RenderMemo, type RenderResult } from './render.js';
 
 /** An internal composite resource (its API group is the nested layout's). */
 export const isInternalComposite = (o: Obj): boolean => isInternalApiVersion(o.apiVersion);
@@ -58,6 +58,8 @@ export function compositionSet(flat: () => Obj, nested: () => readonly Obj[]): C
 export interface ObservedTree {
   readonly resources?: Readonly<Record<string, Obj>>;
   readonly composites?: Readonly<Record<string, Obj>>;
+  /** Each template's last render, for every level of the tree (render.ts, RenderMemo). */
+  readonly memo?: RenderMemo;
 }
 
 /** One composite of the tree as rendered: the composite given to its Composition, and the result. */
@@ -112,7 +114,7 @@ export function renderTree(composition: Obj, xr: Obj, compositions: CompositionS
       const o = t.base && isInternalComposite(t.base) ? observed.composites?.[t.name] : observed.resources?.[t.name];
       if (o) seen[t.name] = o;
     }
-    const result = renderComposition(c, x, { observed: seen });
+    const result = renderComposition(c, x, { observed: seen, memo: observed.memo });
     out.levels.push({ path, composition: c, xr: x, result });
     out.warnings.push(...result.warnings);
     for (const r of result.resources) {

@@ -4,6 +4,7 @@
  * reconcile loop, on small hand-written Compositions (the shipped one only where named).
  */
 import { PLACEHOLDER_UID, renderClaim } from '../../src/render/claim.js';
+import { newRenderMemo } from '../../src/render/render.js';
 import { packageComposition } from '../../src/render/package-compositions.js';
 import { FAKE_ACCOUNT, fakeArn, fakeAtProvider, observe, renderSteadyState } from '../../src/render/steady-state.js';
 
@@ -37,7 +38,7 @@ const composition = (patches: unknown[]) => ({
   },
 });
 
-describe("the renderer's reuse of a template's last render (render.ts)", () => {
+describe("the renderer's reuse of a template's last render (render.ts, RenderMemo)", () => {
   const env = (e: string) => ({ ...claim(), spec: { parameters: { environment: e } } });
   const shared = composition([
     { type: 'FromCompositeFieldPath', fromFieldPath: 'spec.parameters.environment', toFieldPath: 'spec.forProvider.tags.env' },
@@ -46,38 +47,47 @@ describe("the renderer's reuse of a template's last render (render.ts)", () => {
   const tags = (o: ReturnType<typeof renderClaim>) => ((o.resources[0].resource.spec as Obj).forProvider as Obj).tags;
 
   test('a field the template reads changes: it is rendered again, also back to an earlier value', () => {
-    expect(tags(renderClaim(env('development'), { composition: shared }))).toEqual({ env: 'development' });
-    expect(tags(renderClaim(env('staging'), { composition: shared }))).toEqual({ env: 'staging' });
-    expect(tags(renderClaim(env('development'), { composition: shared }))).toEqual({ env: 'development' });
+    const memo = newRenderMemo();
+    expect(tags(renderClaim(env('development'), { composition: shared, memo }))).toEqual({ env: 'development' });
+    expect(tags(renderClaim(env('staging'), { composition: shared, memo }))).toEqual({ env: 'staging' });
+    expect(tags(renderClaim(env('development'), { composition: shared, memo }))).toEqual({ env: 'development' });
   });
 
   test('another observed resource: what it writes to the composite follows it', () => {
+    const memo = newRenderMemo();
     const observed = (id: string) => ({ vpc: { metadata: { name: 'payments-vpc' }, status: { atProvider: { id } } } });
     const first = observed('vpc-1');
-    expect(renderClaim(env('development'), { composition: shared, observed: first }).composite.status).toEqual({
-      vpcId: 'vpc-1',
-    });
-    expect(renderClaim(env('development'), { composition: shared, observed: observed('vpc-2') }).composite.status).toEqual({
-      vpcId: 'vpc-2',
-    });
-    expect(renderClaim(env('development'), { composition: shared, observed: first }).composite.status).toEqual({
-      vpcId: 'vpc-1',
-    });
-    expect(renderClaim(env('development'), { composition: shared }).composite.status).toBeUndefined();
+    const status = (o: Record<string, Obj> | undefined) =>
+      renderClaim(env('development'), { composition: shared, observed: o, memo }).composite.status;
+    expect(status(first)).toEqual({ vpcId: 'vpc-1' });
+    expect(status(observed('vpc-2'))).toEqual({ vpcId: 'vpc-2' });
+    expect(status(first)).toEqual({ vpcId: 'vpc-1' });
+    expect(status(undefined)).toBeUndefined();
   });
 
-  test('what it hands out is frozen: a caller cannot change the next render through it', () => {
-    const out = renderClaim(env('development'), { composition: shared });
-    expect(() => {
-      ((out.resources[0].resource.spec as Obj).forProvider as Obj).region = 'eu-west-1';
-    }).toThrow(TypeError);
-    // The metadata the renderer adds is the caller's own copy.
-    (out.resources[0].resource.metadata as Obj).labels = {};
-    expect(
-      (renderClaim(env('development'), { composition: shared }).resources[0].resource.metadata as Obj).labels as Obj,
-    ).toEqual({
-      'crossplane.io/composite': 'payments',
-    });
+  test('reused: the same object again while nothing read changed; the metadata the renderer adds is a copy', () => {
+    const memo = newRenderMemo();
+    const a = renderClaim(env('development'), { composition: shared, memo }).resources[0].resource;
+    const b = renderClaim(env('development'), { composition: shared, memo }).resources[0].resource;
+    expect(b.spec).toBe(a.spec);
+    expect(b.metadata).not.toBe(a.metadata);
+    // Without a memo nothing is shared: each render is the caller's own.
+    const c = renderClaim(env('development'), { composition: shared }).resources[0].resource;
+    const d = renderClaim(env('development'), { composition: shared }).resources[0].resource;
+    expect(d.spec).not.toBe(c.spec);
+    expect(d.spec).toEqual(c.spec);
+  });
+
+  test("renderSteadyState's result is the caller's to change: no error, and no later render sees it", () => {
+    const c = packageComposition();
+    const s = renderSteadyState(claim(), { composition: c });
+    const vpc = (r: typeof s.final) => r.resources.find((x) => x.name === 'vpc')!.resource;
+    const fresh = JSON.stringify(vpc(s.final));
+    ((vpc(s.final).spec as Obj).forProvider as Obj).cidrBlok = '10.0.0.0/16';
+    ((vpc(s.first).spec as Obj).forProvider as Obj).cidrBlock = '10.9.0.0/16';
+    // `first` and `final` share no object; a second call is as the first was.
+    expect(((vpc(s.final).spec as Obj).forProvider as Obj).cidrBlock).toBe('10.0.0.0/16');
+    expect(JSON.stringify(vpc(renderSteadyState(claim(), { composition: c }).final))).toBe(fresh);
   });
 });
 
