@@ -100,3 +100,9 @@ bench-operator: build ## Operator benchmark on a real API server (N=100 and 1,00
 	hack/tools.sh ensure kubernetes etcd crossplane
 	npx tsc -p bench/tsconfig.json
 	node dist/bench/operator-bench.js
+
+.PHONY: bench-status
+bench-status: build ## API server CPU per status.health write (N=300 platforms), with the XRD's CEL rules and without
+	hack/tools.sh ensure kubernetes etcd crossplane
+	npx tsc -p bench/tsconfig.json
+	node dist/bench/status-write-bench.js

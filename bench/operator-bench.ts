@@ -45,6 +45,7 @@ import {
 import { synth } from '../src/synth.js';
 import { ControlPlane, installPlatformCrd, kindFlags, OperatorProcess, stopAll } from '../test/e2e/operator-harness.js';
 import { ROOT } from '../test/helpers.js';
+import { cpuSeconds, peakRssMb } from './proc.js';
 import { type Obj } from '../src/apis/obj.js';
 
 const CLAIMS = ['minimal', 'production'];
@@ -108,18 +109,6 @@ function nodeOptions(): string {
 function memoryLimit(): string {
   const resources = (defaultValues().operator as Obj).resources as Obj;
   return String(resources.memoryLimit);
-}
-
-/** User + system CPU seconds of a process so far. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function peakRssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? '0');
-  return kb / 1024;
 }
 
 /** What the benchmark keeps of a seeded platform (the fixtures themselves are dropped). */
