@@ -39,12 +39,20 @@ export function renderClaim(claim: unknown, opts: ClaimRenderOptions = {}): Clai
   md.uid ??= PLACEHOLDER_UID;
   if (findings.length > 0)
     return { findings, composite: {}, resources: [], composites: [], levels: [], warnings: [], xr: defaulted };
+  return { ...renderValidated(defaulted, opts), findings, xr: defaulted };
+}
+
+/**
+ * Renders a composite that renderClaim validated and defaulted (its `xr`), for example again
+ * with a new status: the steady state (steady-state.ts) validates the claim once, not per
+ * reconcile, as the API server admits it once and Crossplane then only writes its status.
+ */
+export function renderValidated(xr: Record<string, unknown>, opts: ClaimRenderOptions = {}): TreeRender {
   const compositions = opts.compositions ?? packageCompositions();
   const observed: ObservedTree = {
     resources: opts.observed ?? {},
     composites: opts.observedComposites ?? {},
     memo: opts.memo,
   };
-  const result = renderTree(opts.composition ?? compositions.forComposite(defaulted), defaulted, compositions, observed);
-  return { ...result, findings, xr: defaulted };
+  return renderTree(opts.composition ?? compositions.forComposite(xr), xr, compositions, observed);
 }

@@ -151,9 +151,15 @@ interface TemplateMemo {
 /** The last render of each template of a sequence of renders (RenderOptions.memo). */
 export interface RenderMemo {
   readonly templates: WeakMap<object, TemplateMemo>;
+  /**
+   * The composed resource last made from a template's reused render (that render with the
+   * metadata Crossplane adds), with what that metadata was made from: reused while both are the
+   * same, so that an unchanged resource is the same object from one render to the next.
+   */
+  readonly outputs: WeakMap<object, { readonly key: string; readonly resource: Obj }>;
 }
 
-export const newRenderMemo = (): RenderMemo => ({ templates: new WeakMap() });
+export const newRenderMemo = (): RenderMemo => ({ templates: new WeakMap(), outputs: new WeakMap() });
 
 function reads(patches: readonly Patch[], xr: Obj): unknown[] {
   const out: unknown[] = [];
@@ -336,6 +342,9 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
   const md = xr.metadata as Obj;
   const rootName = ((md.labels as Obj | undefined)?.[LABEL_COMPOSITE] as string | undefined) ?? md.name;
   const resources: ComposedOutput[] = [...desired].map(([name, d]) => {
+    const key = opts.memo && [xr.apiVersion, xr.kind, md.name, md.namespace, md.uid, rootName, name].join('\n');
+    const last = key === undefined ? undefined : opts.memo!.outputs.get(d.resource);
+    if (last && last.key === key) return { name, resource: last.resource, ready: d.ready };
     // A copy with the metadata Crossplane adds: d.resource may be a template's last render (memo).
     const r = { ...d.resource };
     const rmd = (r.metadata as Obj | undefined) ?? {};
@@ -351,6 +360,7 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
         { apiVersion: xr.apiVersion, kind: xr.kind, name: md.name, uid: md.uid, controller: true, blockOwnerDeletion: true },
       ],
     };
+    if (key !== undefined) opts.memo!.outputs.set(d.resource, { key, resource: r });
     return { name, resource: r, ready: d.ready };
   });
   return { composite: dxr, resources, warnings };

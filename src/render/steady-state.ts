@@ -7,7 +7,7 @@
  * the PCI evaluation of a claim before it is applied, and the scanner's input.
  */
 import { jsonClone } from '../paths.js';
-import { renderClaim, type ClaimRender, type ClaimRenderOptions } from './claim.js';
+import { renderClaim, renderValidated, type ClaimRender, type ClaimRenderOptions } from './claim.js';
 import { newRenderMemo, type ComposedOutput } from './render.js';
 import { type Obj } from '../apis/obj.js';
 import { DEFAULTS } from '../apis/payment-platform.js';
@@ -60,19 +60,18 @@ export const FAKE_ACCOUNT = '123456789012';
 
 /**
  * Observed versions of rendered resources: named, with placeholder AWS status and Ready/Synced.
- * With `previous` (the last reconcile's, with the JSON of the resources it was made from), a
- * resource rendered exactly as then keeps its observed object: the renderer (render.ts) reuses
+ * With `previous` (the last reconcile's observed resources, and the names of those rendered the
+ * same since), an unchanged resource keeps its observed object: the renderer (render.ts) reuses
  * a template's last render while its observed resource is the same object.
  */
 export function observe(
   resources: readonly ComposedOutput[],
-  previous?: { readonly observed: Readonly<Record<string, Obj>>; readonly json: ReadonlyMap<string, string> },
-  json?: ReadonlyMap<string, string>,
+  previous?: { readonly observed: Readonly<Record<string, Obj>>; readonly unchanged: ReadonlySet<string> },
 ): Record<string, Obj> {
   return Object.fromEntries(
     resources.map((c) => {
       const kept = previous?.observed[c.name];
-      if (kept && json !== undefined && previous!.json.get(c.name) === json.get(c.name)) return [c.name, kept];
+      if (kept && previous!.unchanged.has(c.name)) return [c.name, kept];
       const r = jsonClone(c.resource);
       const md = r.metadata as Obj;
       md.name ??= `${String(md.generateName)}${c.name}`;
@@ -129,37 +128,58 @@ export function renderSteadyState(
   const xr = JSON.parse(JSON.stringify(claim)) as Obj;
   const first = renderClaim(xr, opts);
   if (first.findings.length > 0) throw new Error(`invalid claim: ${first.findings.map((f) => f.message).join('; ')}`);
-  let current = first;
+  let current: ClaimRender = first;
   let composites: Record<string, Obj> = {};
-  // Settled when a reconcile changes neither the status nor any composed resource (not only the
-  // set of names: a resource whose desired spec changed is applied, observed and reported again).
-  // Each resource's JSON is kept too, for observe() to keep the observed objects of those that
-  // did not change. (JSON text has no raw newline, so joining the parts by one is unambiguous.)
-  const resourceJson = (r: ClaimRender) => new Map(r.resources.map((x) => [x.name, JSON.stringify(x.resource)]));
-  const state = (status: unknown, r: ClaimRender, json: ReadonlyMap<string, string>) =>
-    [
-      JSON.stringify(status ?? {}),
-      ...[...json].map(([name, j]) => `${JSON.stringify(name)}:${j}`),
-      JSON.stringify(r.composites.map((x) => [x.name, x.resource])),
-      JSON.stringify(r.levels.map((l) => [l.path, l.result.composite.status ?? {}])),
-    ].join('\n');
-  let json = resourceJson(current);
-  let before = state(xr.status, current, json);
-  let last: { observed: Record<string, Obj>; json: ReadonlyMap<string, string> } | undefined;
   // Each template's last render, reused by the next reconcile while its inputs are the same. The
   // first render is made without it, so that `first` and `final` share no object; the renders
   // in between are dropped, so only `final` holds what the memo held, and the caller owns it.
   const memo = newRenderMemo();
+  // Whether a resource changed from one reconcile to the next: the same object (a reused render)
+  // did not; another is compared by its JSON, computed once per object.
+  const jsonOf = new WeakMap<Obj, string>();
+  const json = (o: Obj): string => {
+    let j = jsonOf.get(o);
+    if (j === undefined) jsonOf.set(o, (j = JSON.stringify(o)));
+    return j;
+  };
+  const unchangedNames = (before: readonly ComposedOutput[], after: readonly ComposedOutput[]): Set<string> => {
+    const was = new Map(before.map((r) => [r.name, r.resource]));
+    return new Set(
+      after
+        .filter((r) => {
+          const b = was.get(r.name);
+          return b !== undefined && (b === r.resource || json(b) === json(r.resource));
+        })
+        .map((r) => r.name),
+    );
+  };
+  const sameList = (before: readonly ComposedOutput[], after: readonly ComposedOutput[]): boolean =>
+    before.length === after.length &&
+    after.every((r, i) => r.name === before[i].name) &&
+    unchangedNames(before, after).size === after.length;
+  // Settled when a reconcile changes neither the status nor any composed resource or internal XR
+  // (not only the set of names: a resource whose desired spec changed is applied, observed and
+  // reported again).
+  const statuses = (status: unknown, r: ClaimRender) =>
+    JSON.stringify([status ?? {}, r.levels.map((l) => [l.path, l.result.composite.status ?? {}])]);
+  let before = statuses(xr.status, current);
+  let last: { observed: Record<string, Obj>; unchanged: ReadonlySet<string> } | undefined;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const observed = observe(current.resources, last, json);
-    last = { observed, json };
+    const observed = observe(current.resources, last);
     composites = observeComposites(current, composites);
-    const next = renderClaim(xr, { ...opts, observed, observedComposites: composites, memo });
+    // Validated once (renderClaim above); each reconcile renders the claim with its new status.
+    const passXr = { ...first.xr, ...(xr.status !== undefined ? { status: xr.status } : {}) };
+    const next: ClaimRender = {
+      ...renderValidated(passXr, { ...opts, observed, observedComposites: composites, memo }),
+      findings: first.findings,
+    };
     xr.status = { ...((xr.status as Obj | undefined) ?? {}), ...((next.composite.status as Obj | undefined) ?? {}) };
-    json = resourceJson(next);
-    const after = state(xr.status, next, json);
+    last = { observed, unchanged: unchangedNames(current.resources, next.resources) };
+    const after = statuses(xr.status, next);
+    const settled =
+      before === after && sameList(current.resources, next.resources) && sameList(current.composites, next.composites);
     current = next;
-    if (before === after) {
+    if (settled) {
       return {
         first,
         final: current,
