@@ -143,8 +143,8 @@ export function validateClaim(claim: unknown): { defaulted: Record<string, unkno
   if (typeOf(claim) !== 'object') {
     return { defaulted: {}, findings: [{ field: '', rule: 'type', message: 'a PaymentPlatform must be a YAML/JSON object' }] };
   }
-  // The same claim is validated several times per command (validate's own stage, then each
-  // render of the steady state whose status did not change): the last outcome is kept.
+  // The same claim is validated more than once per command (validate's own stage, then the
+  // steady state's first render): the last outcome is kept.
   const json = JSON.stringify(claim);
   if (last?.json !== json) last = { json, ...validateJson(json) };
   return { defaulted: jsonClone(last.defaulted), findings: [...last.findings] };

@@ -49,10 +49,6 @@ export function renderClaim(claim: unknown, opts: ClaimRenderOptions = {}): Clai
  */
 export function renderValidated(xr: Record<string, unknown>, opts: ClaimRenderOptions = {}): TreeRender {
   const compositions = opts.compositions ?? packageCompositions();
-  const observed: ObservedTree = {
-    resources: opts.observed ?? {},
-    composites: opts.observedComposites ?? {},
-    memo: opts.memo,
-  };
-  return renderTree(opts.composition ?? compositions.forComposite(xr), xr, compositions, observed);
+  const observed: ObservedTree = { resources: opts.observed ?? {}, composites: opts.observedComposites ?? {} };
+  return renderTree(opts.composition ?? compositions.forComposite(xr), xr, compositions, observed, opts.memo);
 }

@@ -153,10 +153,11 @@ export function renderSteadyState(
         .map((r) => r.name),
     );
   };
-  const sameList = (before: readonly ComposedOutput[], after: readonly ComposedOutput[]): boolean =>
-    before.length === after.length &&
-    after.every((r, i) => r.name === before[i].name) &&
-    unchangedNames(before, after).size === after.length;
+  const sameList = (
+    before: readonly ComposedOutput[],
+    after: readonly ComposedOutput[],
+    unchanged: ReadonlySet<string> = unchangedNames(before, after),
+  ) => before.length === after.length && after.every((r, i) => r.name === before[i].name) && unchanged.size === after.length;
   // Settled when a reconcile changes neither the status nor any composed resource or internal XR
   // (not only the set of names: a resource whose desired spec changed is applied, observed and
   // reported again).
@@ -177,7 +178,9 @@ export function renderSteadyState(
     last = { observed, unchanged: unchangedNames(current.resources, next.resources) };
     const after = statuses(xr.status, next);
     const settled =
-      before === after && sameList(current.resources, next.resources) && sameList(current.composites, next.composites);
+      before === after &&
+      sameList(current.resources, next.resources, last.unchanged) &&
+      sameList(current.composites, next.composites);
     current = next;
     if (settled) {
       return {

@@ -58,8 +58,6 @@ export function compositionSet(flat: () => Obj, nested: () => readonly Obj[]): C
 export interface ObservedTree {
   readonly resources?: Readonly<Record<string, Obj>>;
   readonly composites?: Readonly<Record<string, Obj>>;
-  /** Each template's last render, for every level of the tree (render.ts, RenderMemo). */
-  readonly memo?: RenderMemo;
 }
 
 /** One composite of the tree as rendered: the composite given to its Composition, and the result. */
@@ -101,8 +99,17 @@ function childComposite(desired: Obj, observed: Obj | undefined, uid: unknown): 
   };
 }
 
-/** Renders `xr` through `composition` and every internal XR it composes through theirs. */
-export function renderTree(composition: Obj, xr: Obj, compositions: CompositionSet, observed: ObservedTree = {}): TreeRender {
+/**
+ * Renders `xr` through `composition` and every internal XR it composes through theirs; with a
+ * `memo` (render.ts, RenderMemo), each template's last render is reused at every level.
+ */
+export function renderTree(
+  composition: Obj,
+  xr: Obj,
+  compositions: CompositionSet,
+  observed: ObservedTree = {},
+  memo?: RenderMemo,
+): TreeRender {
   const out: TreeRender = { composite: {}, resources: [], composites: [], levels: [], warnings: [] };
   const uid = (xr.metadata as Obj | undefined)?.uid;
   const level = (c: Obj, x: Obj, path: string[]): RenderResult => {
@@ -114,7 +121,7 @@ export function renderTree(composition: Obj, xr: Obj, compositions: CompositionS
       const o = t.base && isInternalComposite(t.base) ? observed.composites?.[t.name] : observed.resources?.[t.name];
       if (o) seen[t.name] = o;
     }
-    const result = renderComposition(c, x, { observed: seen, memo: observed.memo });
+    const result = renderComposition(c, x, { observed: seen, memo });
     out.levels.push({ path, composition: c, xr: x, result });
     out.warnings.push(...result.warnings);
     for (const r of result.resources) {
