@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// kubectl plugin entry point: `kubectl payments ...` runs this file (kubectl finds
-// `kubectl-payments` on PATH). The CLI is TypeScript, built by `make build` into a bundle
+// The plain Node.js entry of the kubectl plugin. `kubectl payments ...` runs bin/kubectl-payments
+// (on PATH as `kubectl-payments`), which starts Node.js from the CLI's startup snapshot with this
+// file as its entry (src/cli/snapshot.ts), or runs this file as a Node.js program: for help and
+// version lines, without a snapshot, and on Windows. The CLI is TypeScript, built by `make build` into a bundle
 // (dist/cli/main.cjs, which runs dist/cli/cli.cjs with the code cache the build made for it,
 // src/cli/launch.ts); the plain tsc output (dist/src/cli/main.js, ES modules) is the fallback.
 // Exit code 2, with a message, when it is not built or its dependencies are not installed.
@@ -32,7 +34,8 @@ async function load() {
   } catch (e) {
     if (e && (e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND')) {
       const missing = /Cannot find (?:package|module) '([^']+)'/.exec(String(e.message))?.[1] ?? String(e.message);
-      if (!existsSync(launcher) && !existsSync(fallback)) fail('the CLI is not built yet; run `make build` in the payment-platform checkout');
+      if (!existsSync(launcher) && !existsSync(fallback))
+        fail('the CLI is not built yet; run `make build` in the payment-platform checkout');
       fail(`a dependency is missing (${missing}): run \`npm ci\` (or \`make build\`) in the payment-platform checkout`);
     }
     throw e;

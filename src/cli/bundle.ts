@@ -1,6 +1,7 @@
 /**
  * `make build` (after tsc): bundles `kubectl payments` with esbuild into dist/cli/, writes the
- * Compositions as JSON (src/render/package-compositions.ts) and makes the bundles' V8 code caches. Run as
+ * Compositions as JSON (src/render/package-compositions.ts), makes the bundles' V8 code caches,
+ * saves the help and makes the CLI's startup snapshot (src/cli/snapshot.ts). Run as
  * `node dist/src/cli/bundle.js`.
  *
  * Why a bundle: a Node.js process pays per module it resolves and loads; the CLI's own modules,
@@ -12,7 +13,8 @@
  * (an ES module only: status, report and diff import it at run time) and the provider models stay
  * outside the CLI's file.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { type Obj } from '../apis/obj.js';
@@ -21,7 +23,8 @@ import { isAwsManaged, PROVIDER_MODELS, PROVIDER_MODELS_BUNDLE } from '../render
 import { COMPOSITION_FILES, compileCompositions } from '../render/package-compositions.js';
 import { type Io } from './io.js';
 import { loadBundle, writeCodeCaches } from '../util/script.js';
-import { CLI_BUNDLE, HELP_FILE, helpCommandLines, helpKey, type CannedOutput, type HelpFile } from './launch.js';
+import { CLI_BUNDLE, HELP_FILE, helpCommandLines, helpKey, SNAPSHOT_BLOB, type CannedOutput, type HelpFile } from './launch.js';
+import { warmUp, type CliMain } from './warm-up.js';
 
 const root = packageRoot();
 const outdir = join(root, 'dist', 'cli');
@@ -103,26 +106,16 @@ await build({
 
 /*
  * The code caches: the commands a user runs most, run through the bundles (in this process, with
- * their output discarded), then the bytecode V8 compiled for them saved next to each bundle.
- * A command that fails here fails the build.
+ * their output discarded: src/cli/warm-up.ts), then the bytecode V8 compiled for them saved next
+ * to each bundle. A command that fails here fails the build.
  */
-interface CliBundle {
-  main(argv: readonly string[], context: { readonly io: Io }): Promise<number>;
+interface CliBundle extends CliMain {
   readonly COMMANDS: readonly { readonly name: string }[];
   writeCodeCaches(): string[];
 }
 const cli = loadBundle<CliBundle>(join(root, CLI_BUNDLE));
 const quiet: Io = { out: () => undefined, err: () => undefined, isTTY: false, env: {}, readStdin: () => '', now: Date.now };
-const minimal = join(root, 'examples', 'claims', 'minimal.yaml');
-const production = join(root, 'examples', 'claims', 'production.yaml');
-for (const argv of [
-  ['validate', '-f', minimal, '-f', production],
-  ['render', '-f', minimal],
-  ['diagram', '-f', minimal],
-]) {
-  const code = await cli.main(argv, { io: quiet });
-  if (code !== 0) throw new Error(`kubectl payments ${argv.join(' ')} exited with ${code} while making the code cache`);
-}
+await warmUp(cli, root);
 const caches = [...writeCodeCaches(), ...cli.writeCodeCaches()];
 
 /*
@@ -141,6 +134,25 @@ for (const argv of helpCommandLines(cli.COMMANDS.map((c) => c.name))) {
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 writeFileSync(join(root, HELP_FILE), JSON.stringify({ version, outputs } satisfies HelpFile));
 
+/*
+ * The startup snapshot (src/cli/snapshot.ts), made last: it loads the bundles, their code caches
+ * and the saved help as they are now. Written under another name and renamed, so that a build
+ * that fails leaves no blob (the shell entry then runs without one); Node.js's own warnings
+ * about building a snapshot are shown only when it fails.
+ */
+const snapshotEntry = join(outdir, 'snapshot.cjs');
+await build({ ...commonJs, entryPoints: ['src/cli/snapshot.ts'], outfile: snapshotEntry });
+const blob = join(root, SNAPSHOT_BLOB);
+const made = spawnSync(process.execPath, ['--snapshot-blob', `${blob}.partial`, '--build-snapshot', snapshotEntry], {
+  encoding: 'utf8',
+});
+if (made.status !== 0) {
+  throw new Error(
+    `node --build-snapshot ${snapshotEntry} exited with ${made.status ?? made.signal}:\n${made.stderr}${made.stdout}`,
+  );
+}
+renameSync(`${blob}.partial`, blob);
+
 console.log(
-  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_FILES.map((f) => f.json).join(', ')}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, ${caches.length} code caches and ${HELP_FILE}: ${Object.keys(outputs).length} help and version outputs)`,
+  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_FILES.map((f) => f.json).join(', ')}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, ${caches.length} code caches, ${HELP_FILE}: ${Object.keys(outputs).length} help and version outputs, and the startup snapshot ${SNAPSHOT_BLOB} for Node.js ${process.version})`,
 );

@@ -17,6 +17,12 @@ import { loadBundle } from '../util/script.js';
 /** The CLI's bundle, relative to the package root (src/cli/main.ts and everything it imports). */
 export const CLI_BUNDLE = join('dist', 'cli', 'cli.cjs');
 
+/** The Node.js entry of the plugin (bin/kubectl-payments, the shell entry, runs it). */
+export const NODE_ENTRY = join('bin', 'kubectl-payments.js');
+
+/** The CLI's V8 startup snapshot, made by the build (src/cli/snapshot.ts). */
+export const SNAPSHOT_BLOB = join('dist', 'cli', 'cli.blob');
+
 /** What the program printed for its help and version command lines, made by the build. */
 export const HELP_FILE = join('dist', 'cli', 'help.json');
 

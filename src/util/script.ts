@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { startupSnapshot } from 'node:v8';
 import { Script } from 'node:vm';
 import { importEsm } from './esm-import.js';
 
@@ -22,13 +23,27 @@ const HASH_BYTES = 32;
 export type CacheUse = 'used' | 'none' | 'stale' | 'rejected';
 
 interface Loaded {
-  readonly script: Script;
+  /** Undefined in a startup snapshot's build (V8 cannot serialize a Script): no code cache. */
+  readonly script?: Script;
   readonly hash: Buffer;
   readonly exports: unknown;
   readonly cache: CacheUse;
 }
 
 const loaded = new Map<string, Loaded>();
+
+/*
+ * What a bundle's `import()` runs (`__ppImportEsm`), looked up at each call: a startup snapshot
+ * (src/cli/snapshot.ts) replaces it when it starts, because the module loader of the process that
+ * built the snapshot does not survive into the process that runs it.
+ */
+let esmImporter: (specifier: string) => Promise<unknown> = importEsm;
+const importThrough = (specifier: string): Promise<unknown> => esmImporter(specifier);
+
+/** Sets what the bundles' `import()` runs from now on (src/cli/snapshot.ts). */
+export function setEsmImporter(importer: (specifier: string) => Promise<unknown>): void {
+  esmImporter = importer;
+}
 
 export const codeCacheFile = (file: string): string => `${file}.cache`;
 
@@ -58,8 +73,9 @@ export function loadBundle<T>(file: string): T {
   const use: CacheUse = cache.data && script.cachedDataRejected ? 'rejected' : cache.use;
   const module = { exports: {} as unknown };
   const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  wrapper(module.exports, createRequire(file), module, file, dirname(file), importEsm);
-  loaded.set(file, { script, hash, exports: module.exports, cache: use });
+  wrapper(module.exports, createRequire(file), module, file, dirname(file), importThrough);
+  const snapshot = startupSnapshot.isBuildingSnapshot();
+  loaded.set(file, { script: snapshot ? undefined : script, hash, exports: module.exports, cache: use });
   return module.exports as T;
 }
 
@@ -74,8 +90,9 @@ export function codeCacheUse(): Record<string, CacheUse> {
  * files written.
  */
 export function writeCodeCaches(): string[] {
-  return [...loaded].map(([file, l]) => {
+  return [...loaded].flatMap(([file, l]) => {
+    if (!l.script) return [];
     writeFileSync(codeCacheFile(file), Buffer.concat([l.hash, l.script.createCachedData()]));
-    return codeCacheFile(file);
+    return [codeCacheFile(file)];
   });
 }

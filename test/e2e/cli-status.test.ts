@@ -175,12 +175,12 @@ describe('status against the real API server', () => {
     }
   });
 
-  test('the kubectl plugin: `kubectl payments status` runs bin/kubectl-payments.js as npm links it', () => {
-    if (!existsSync(join(ROOT, 'dist/src/cli/main.js')))
+  test('the kubectl plugin: `kubectl payments status` runs bin/kubectl-payments (from the startup snapshot) as npm links it', () => {
+    if (!existsSync(join(ROOT, 'dist/cli/cli.blob')))
       throw new Error('dist/ is not built: run `make build` before the e2e suite');
-    // npm links package.json's "bin" as <prefix>/bin/kubectl-payments -> bin/kubectl-payments.js.
+    // npm links package.json's "bin" as <prefix>/bin/kubectl-payments -> bin/kubectl-payments.
     const binDir = mkdtempSync(join(tmpdir(), 'pp-plugin-'));
-    symlinkSync(join(ROOT, 'bin/kubectl-payments.js'), join(binDir, 'kubectl-payments'));
+    symlinkSync(join(ROOT, 'bin/kubectl-payments'), join(binDir, 'kubectl-payments'));
     const env = { PATH: `${binDir}:${process.env.PATH ?? ''}`, NO_COLOR: '1' };
     const list = run(toolBin('kubectl'), ['plugin', 'list'], { env });
     expect(list.stdout).toContain(join(binDir, 'kubectl-payments'));

@@ -1,0 +1,176 @@
+/**
+ * The shell entry (bin/kubectl-payments) and the CLI's startup snapshot (dist/cli/cli.blob,
+ * src/cli/snapshot.ts), against the real processes of `make build`: a command run from the
+ * snapshot prints exactly what the plain Node.js entry (bin/kubectl-payments.js) prints; the
+ * entry starts the snapshot only for the command lines it should, and falls back to the plain
+ * entry when the snapshot is off, from another Node.js or from another checkout.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ROOT } from '../helpers.js';
+import { COMMANDS } from '../../src/cli/main.js';
+import { helpCommandLines, SNAPSHOT_BLOB } from '../../src/cli/launch.js';
+import { WARM_UP_NAME } from '../../src/cli/warm-up.js';
+
+const TMP = mkdtempSync(join(tmpdir(), 'pp-cli-snapshot-'));
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+const ENTRY = join(ROOT, 'bin', 'kubectl-payments');
+const NODE_ENTRY = join(ROOT, 'bin', 'kubectl-payments.js');
+const BASE_ENV = { PATH: process.env.PATH, HOME: process.env.HOME };
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; input?: string } = {}): Run {
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    encoding: 'utf8',
+    env: { ...BASE_ENV, ...opts.env },
+    input: opts.input,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The shell entry, as kubectl runs it. */
+const viaEntry = (args: readonly string[], opts: Parameters<typeof run>[2] = {}) => run(ENTRY, args, opts);
+/** The plain Node.js entry, without the snapshot. */
+const viaNode = (args: readonly string[], opts: Parameters<typeof run>[2] = {}) =>
+  run(process.execPath, [NODE_ENTRY, ...args], opts);
+
+/** The command `node` the shell entry ran (its `sh -x` trace), with the paths relative to the checkout. */
+function nodeCommand(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; entry?: string } = {}): string {
+  const r = run('sh', ['-x', opts.entry ?? ENTRY, ...args], opts);
+  const line = r.stderr.split('\n').find((l) => /^\+ (exec )?node /.test(l));
+  if (!line) throw new Error(`the entry ran no node command:\n${r.stderr}`);
+  return line.replace(/^\+ (exec )?/, '').replaceAll(`${ROOT}/`, '');
+}
+
+const MINIMAL = 'examples/claims/minimal.yaml';
+const PRODUCTION = 'examples/claims/production.yaml';
+// The report's first lines say when it was made; nothing else in any output depends on the clock.
+const timeless = (r: Run): Run => ({ ...r, stdout: r.stdout.replace(/^\| Generated \| \S+ \|$/m, '| Generated | <time> |') });
+
+test('the build made the snapshot', () => {
+  expect(existsSync(join(ROOT, SNAPSHOT_BLOB))).toBe(true);
+});
+
+describe('a command from the snapshot prints what the plain entry prints', () => {
+  const lines: (readonly string[])[] = [
+    ...[MINIMAL, PRODUCTION].flatMap((f) => [
+      ['validate', '-f', f],
+      ['validate', '-f', f, '-o', 'json'],
+      ['render', '-f', f],
+      ['render', '-f', f, '--steady-state', '-o', 'json'],
+      ['diagram', '-f', f],
+      ['report', '-f', f],
+    ]),
+    ['validate', '-f', 'examples/claims', '-f', 'test/fixtures/claims/invalid/wrong-type.yaml'],
+    ['validate', '-f', 'no/such/file.yaml'],
+    ['render', '--no-such-flag'],
+    ['no-such-command'],
+  ];
+  test.each(lines.map((l) => [l.join(' '), l]))('%s', (_, argv) => {
+    expect(nodeCommand(argv)).toMatch(/^node --snapshot-blob \S*dist\/cli\/cli\.blob \S*bin\/kubectl-payments\.js /);
+    const snap = timeless(viaEntry(argv));
+    expect(snap).toEqual(timeless(viaNode(argv)));
+    expect(snap.stdout + snap.stderr).not.toContain(WARM_UP_NAME);
+  });
+
+  test('a claim on standard input, and a relative path from another directory', () => {
+    const input = readFileSync(join(ROOT, PRODUCTION), 'utf8');
+    expect(viaEntry(['validate', '-f', '-'], { input })).toEqual(viaNode(['validate', '-f', '-'], { input }));
+    const cwd = join(ROOT, 'examples');
+    const r = viaEntry(['render', '-f', 'claims/minimal.yaml'], { cwd });
+    expect(r.code).toBe(0);
+    expect(r).toEqual(viaNode(['render', '-f', 'claims/minimal.yaml'], { cwd }));
+  });
+
+  test("the environment is the running process's, not the build's: its kubeconfig, and import() of the Kubernetes client", () => {
+    // status imports the Kubernetes client (an ES module) before it reads the kubeconfig: the
+    // snapshot's import() must work in the process that runs it.
+    const env = { KUBECONFIG: join(TMP, 'no-such-kubeconfig') };
+    const r = viaEntry(['status', 'payments', '-n', 'team-payments'], { env });
+    expect(r).toEqual(viaNode(['status', 'payments', '-n', 'team-payments'], { env }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`cannot load a kubeconfig: ENOENT: no such file or directory, open '${env.KUBECONFIG}'`);
+  });
+});
+
+describe('what the shell entry starts', () => {
+  test('help and version lines go to the plain entry, which prints what the build saved', () => {
+    for (const argv of helpCommandLines(COMMANDS.map((c) => c.name))) {
+      expect([argv, nodeCommand(argv)]).toEqual([argv, ['node', 'bin/kubectl-payments.js', ...argv].join(' ').trimEnd()]);
+    }
+  });
+
+  test('PP_NO_SNAPSHOT=1 runs the plain entry', () => {
+    expect(nodeCommand(['render', '-f', MINIMAL], { env: { PP_NO_SNAPSHOT: '1' } })).toBe(
+      `node bin/kubectl-payments.js render -f ${MINIMAL}`,
+    );
+  });
+
+  test('through a symlink (npm link), absolute or relative, it finds the checkout', () => {
+    const dir = join(TMP, 'path');
+    mkdirSync(join(dir, 'rel'), { recursive: true });
+    symlinkSync(ENTRY, join(dir, 'kubectl-payments'));
+    symlinkSync(relative(join(dir, 'rel'), ENTRY), join(dir, 'rel', 'kubectl-payments'));
+    for (const entry of [join(dir, 'kubectl-payments'), join(dir, 'rel', 'kubectl-payments')]) {
+      expect(nodeCommand(['render', '-f', MINIMAL], { entry })).toMatch(/--snapshot-blob \S*dist\/cli\/cli\.blob /);
+      expect(run(entry, ['render', '-f', MINIMAL])).toEqual(viaNode(['render', '-f', MINIMAL]));
+    }
+  });
+
+  test('a snapshot from another Node.js (exit 14 before anything runs): says so, then runs the plain entry', () => {
+    // A `node` first on PATH that exits as Node.js does for a blob of another version, and is the
+    // real Node.js otherwise.
+    const bin = join(TMP, 'other-node');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'node'),
+      `#!/bin/sh\ncase "$1" in --snapshot-blob) printf 'Failed to load the startup snapshot' >&2; exit 14 ;; esac\nexec ${process.execPath} "$@"\n`,
+    );
+    chmodSync(join(bin, 'node'), 0o755);
+    const r = viaEntry(['render', '-f', MINIMAL], { env: { PATH: `${bin}:${process.env.PATH}` } });
+    const plain = viaNode(['render', '-f', MINIMAL]);
+    expect([r.code, r.stdout]).toEqual([0, plain.stdout]);
+    expect(r.stderr).toBe(
+      `Failed to load the startup snapshot\nkubectl-payments: ${ROOT}/bin/../dist/cli/cli.blob was made by another Node.js version; running without it (run \`make build\` to make it again)\n` +
+        plain.stderr,
+    );
+  });
+
+  test("another checkout's entry given to this snapshot runs that checkout's code, not the snapshot's", () => {
+    // A copy of the checkout whose bundle only says that it ran.
+    const dir = mkdtempSync(join(TMP, 'copy-'));
+    for (const p of ['bin', 'package.json', 'dist/cli/main.cjs', 'dist/cli/help.json'])
+      cpSync(join(ROOT, p), join(dir, p), { recursive: true });
+    writeFileSync(
+      join(dir, 'dist/cli/cli.cjs'),
+      "exports.runCli = async () => { process.stdout.write('the copy ran: ' + process.argv.slice(2).join(' ') + '\\n'); };\n",
+    );
+    const r = run(process.execPath, [
+      '--snapshot-blob',
+      join(ROOT, SNAPSHOT_BLOB),
+      join(dir, 'bin', 'kubectl-payments.js'),
+      'render',
+      '-f',
+      MINIMAL,
+    ]);
+    expect(r).toEqual({ code: 0, stdout: `the copy ran: render -f ${MINIMAL}\n`, stderr: '' });
+  });
+
+  test('the snapshot started without an entry says how to run it', () => {
+    const r = run(process.execPath, ['--snapshot-blob', join(ROOT, SNAPSHOT_BLOB)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^kubectl-payments: this is the startup snapshot of kubectl-payments; run it as bin\/kubectl-payments/,
+    );
+  });
+});
