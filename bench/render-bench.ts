@@ -1,7 +1,8 @@
 /**
  * Benchmark (not a test): `kubectl payments` as a user runs it, one whole process per command
- * (bin/kubectl-payments.js through its `#!/usr/bin/env node` line: Node.js start, module
- * loading, reading the claim, the command, writing the output), against `crossplane render` as
+ * (bin/kubectl-payments, the entry kubectl runs: a POSIX shell script that starts Node.js from
+ * the CLI's startup snapshot, src/cli/snapshot.ts; then reading the claim, the command, writing
+ * the output), against `crossplane render` as
  * a process on the same claim file in the same run. The three functions `crossplane render`
  * calls run locally and are started once before the runs (as in a development loop); the CPU
  * they spend during each render is counted with the render's (from /proc/<pid>/stat, 10 ms
@@ -11,8 +12,10 @@
  * by bench/measure.py.
  *
  *   make bench-render                    BENCH_RUNS=11 rounds by default
- *   BENCH_BASELINE=/path/to/checkout     also runs that checkout's bin/kubectl-payments.js
- *                                        (built) in the same rounds, rows marked (baseline)
+ *   BENCH_BASELINE=/path/to/checkout     also runs that checkout's entry (built; its
+ *                                        bin/kubectl-payments, or bin/kubectl-payments.js
+ *                                        before there was one) in the same rounds, rows marked
+ *                                        (baseline)
  *
  * A `node -e ''` row is the floor: Node.js starting and exiting, part of every other row.
  *
@@ -21,7 +24,7 @@
  * wall.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { COMPOSITION_NAME, XRD_NAME } from '../src/apis/constants.js';
@@ -85,8 +88,11 @@ const median = (xs: readonly number[]): number => {
 async function main(): Promise<void> {
   const crossplane = toolBin('crossplane');
   const core = toolBin('crossplane-core');
-  const cli = join(ROOT, 'bin', 'kubectl-payments.js');
-  const baseline = BASELINE ? join(BASELINE, 'bin', 'kubectl-payments.js') : undefined;
+  const cli = join(ROOT, 'bin', 'kubectl-payments');
+  const entryOf = (checkout: string) =>
+    [join(checkout, 'bin', 'kubectl-payments'), join(checkout, 'bin', 'kubectl-payments.js')].find((f) => existsSync(f));
+  const baseline = BASELINE ? entryOf(BASELINE) : undefined;
+  if (BASELINE && !baseline) throw new Error(`BENCH_BASELINE=${BASELINE} has no bin/kubectl-payments entry`);
   const byFile = new Map(validClaims().map((c) => [c.file, c.claim]));
   const variants: Variant[] = [];
   const add = (label: string, group: string, kind: Variant['kind'], argv: readonly string[]) =>
@@ -96,7 +102,7 @@ async function main(): Promise<void> {
     if (baseline) add(`kubectl payments ${label} (baseline)`, group, 'baseline', [baseline, ...args]);
   };
   // Node.js starting and exiting, nothing else: the part of every row below that no change to the
-  // CLI can remove (the `node` on PATH, which the plugin's `#!/usr/bin/env node` line runs).
+  // CLI can remove (the `node` on PATH, which the plugin's entry runs).
   add("node -e '' (Node.js start alone)", 'start', 'floor', ['node', '-e', '']);
   ours('--version', 'start', ['--version']);
   ours('--help', 'start', ['--help']);
