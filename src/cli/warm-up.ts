@@ -36,7 +36,8 @@ export async function warmUp(cli: CliMain, root: string): Promise<void> {
   for (const file of WARM_UP_CLAIMS) {
     const claim = yaml.load(readFileSync(join(root, file), 'utf8')) as { metadata: { name: string } };
     claim.metadata.name = WARM_UP_NAME;
-    const text = JSON.stringify(claim);
+    // YAML, as users write claims (the parser compiles what it runs: JSON would leave YAML's paths out).
+    const text = yaml.dump(claim);
     const io: Io = { out: () => undefined, err: () => undefined, isTTY: false, env: {}, readStdin: () => text, now: Date.now };
     for (const argv of WARM_UP_COMMANDS) {
       const code = await cli.main(argv, { io });
