@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ROOT } from '../helpers.js';
 import { COMMANDS } from '../../src/cli/main.js';
-import { helpCommandLines, SNAPSHOT_BLOB } from '../../src/cli/launch.js';
+import { CLI_BUNDLE, helpCommandLines, SNAPSHOT_BLOB } from '../../src/cli/launch.js';
 import { WARM_UP_NAME } from '../../src/cli/warm-up.js';
 
 const TMP = mkdtempSync(join(tmpdir(), 'pp-cli-snapshot-'));
@@ -59,6 +59,13 @@ const timeless = (r: Run): Run => ({ ...r, stdout: r.stdout.replace(/^\| Generat
 
 test('the build made the snapshot', () => {
   expect(existsSync(join(ROOT, SNAPSHOT_BLOB))).toBe(true);
+});
+
+test('the bundles the snapshot holds are ASCII (V8 then keeps their source at one byte per character)', () => {
+  for (const f of [CLI_BUNDLE, join('dist', 'cli', 'snapshot.cjs')]) {
+    const text = readFileSync(join(ROOT, f), 'utf8');
+    expect([f, text.length > 10_000, /[\u0080-\uffff]/.exec(text)?.[0]]).toEqual([f, true, undefined]);
+  }
 });
 
 describe('a command from the snapshot prints what the plain entry prints', () => {
