@@ -16,7 +16,7 @@ $(NPM_STAMP): package.json package-lock.json
 install: $(NPM_STAMP) ## Install the pinned npm dependencies (npm ci)
 
 .PHONY: build
-build: install ## Compile TypeScript to dist/, bundle the CLI (dist/cli/, esbuild)
+build: install ## Compile TypeScript to dist/, bundle the CLI (dist/cli/, esbuild) with its code caches and startup snapshot (dist/cli/cli.blob)
 	npx tsc -p tsconfig.json
 	node dist/src/cli/bundle.js
 
