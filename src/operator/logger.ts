@@ -13,7 +13,11 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // stdout synchronously: pino's default stream writes asynchronously and, at exit, writes what
+  // is still buffered synchronously, ahead of a write still in flight, so the last lines of a
+  // shutdown could come out of order (seen in the leader-election e2e test: "stopped" before
+  // "released the Lease"). One write per line is cheap at the operator's rate of logging.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
 /** The message and cause chain of an error, for a log line. */

@@ -40,7 +40,7 @@ async function main(): Promise<number> {
 
 main().then(
   (code) => {
-    // Let pino flush stdout before exiting.
+    // The logs are written synchronously (src/operator/logger.ts): none is left in a buffer.
     setImmediate(() => process.exit(code));
   },
   (err: unknown) => {

@@ -232,7 +232,8 @@ export class OperatorProcess {
     });
     createInterface({ input: this.proc.stderr as NodeJS.ReadableStream }).on('line', (line) => this.stderr.push(line));
     this.exited = new Promise((resolve) => {
-      this.proc.on('exit', (code, signal) => {
+      // 'close', not 'exit': it comes after stdout and stderr ended, so every log line has been read.
+      this.proc.on('close', (code, signal) => {
         this.exitCode = code ?? (signal ? null : code);
         OperatorProcess.all.delete(this);
         resolve(code);
