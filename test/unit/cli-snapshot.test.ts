@@ -5,6 +5,7 @@
  * entry starts the snapshot only for the command lines it should, and falls back to the plain
  * entry when the snapshot is off, from another Node.js or from another checkout.
  */
+import { jest } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,9 @@ import { ROOT } from '../helpers.js';
 import { COMMANDS } from '../../src/cli/main.js';
 import { CLI_BUNDLE, helpCommandLines, SNAPSHOT_BLOB } from '../../src/cli/launch.js';
 import { WARM_UP_NAME } from '../../src/cli/warm-up.js';
+
+// Each test runs whole processes (the help test 24 of them): give a loaded machine time.
+jest.setTimeout(60_000);
 
 const TMP = mkdtempSync(join(tmpdir(), 'pp-cli-snapshot-'));
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
