@@ -24,7 +24,7 @@ import { COMPOSITION_FILES, compileCompositions } from '../render/package-compos
 import { type Io } from './io.js';
 import { loadBundle, writeCodeCaches } from '../util/script.js';
 import { CLI_BUNDLE, HELP_FILE, helpCommandLines, helpKey, SNAPSHOT_BLOB, type CannedOutput, type HelpFile } from './launch.js';
-import { warmUp, type CliMain } from './warm-up.js';
+import { quietIo, warmUp, type CliMain } from './warm-up.js';
 
 /** JavaScript source with every UTF-16 unit above 0x7f written as its \\uXXXX escape. */
 function asciiOnly(source: string): string {
@@ -128,7 +128,6 @@ interface CliBundle extends CliMain {
   writeCodeCaches(): string[];
 }
 const cli = loadBundle<CliBundle>(join(root, CLI_BUNDLE));
-const quiet: Io = { out: () => undefined, err: () => undefined, isTTY: false, env: {}, readStdin: () => '', now: Date.now };
 await warmUp(cli, root);
 const caches = [...writeCodeCaches(), ...cli.writeCodeCaches()];
 
@@ -140,7 +139,7 @@ const outputs: Record<string, CannedOutput> = {};
 for (const argv of helpCommandLines(cli.COMMANDS.map((c) => c.name))) {
   let out = '';
   let err = '';
-  const io: Io = { ...quiet, out: (t) => void (out += t), err: (t) => void (err += t) };
+  const io: Io = { ...quietIo(''), out: (t) => void (out += t), err: (t) => void (err += t) };
   const code = await cli.main(argv, { io });
   if (!out && !err) throw new Error(`kubectl payments ${argv.join(' ')} printed nothing while saving the help`);
   outputs[helpKey(argv)] = { out, err, code };

@@ -28,6 +28,8 @@ import { warmUp, type CliMain } from './warm-up.js';
 const root = packageRoot();
 const entry = realpathSync(join(root, NODE_ENTRY));
 
+const SNAPSHOT_HINT = `this is the startup snapshot of kubectl-payments; run it as bin/kubectl-payments (it starts \`node --snapshot-blob <this blob> ${entry} ARGS\`)`;
+
 function start(): void {
   const given = process.argv[1];
   let real: string | undefined;
@@ -52,8 +54,6 @@ function start(): void {
     console.error(e);
   });
 }
-
-const SNAPSHOT_HINT = `this is the startup snapshot of kubectl-payments; run it as bin/kubectl-payments (it starts \`node --snapshot-blob <this blob> ${entry} ARGS\`)`;
 
 if (!startupSnapshot.isBuildingSnapshot()) throw new Error('the build (src/cli/bundle.ts) runs this file with --build-snapshot');
 warmUp(loadBundle<CliMain>(join(root, CLI_BUNDLE)), root).then(

@@ -31,14 +31,23 @@ export const WARM_UP_COMMANDS: readonly (readonly string[])[] = [
   ['report', '-f', '-'],
 ];
 
+/** An Io that discards the output and reads `stdin` as standard input. */
+export const quietIo = (stdin: string): Io => ({
+  out: () => undefined,
+  err: () => undefined,
+  isTTY: false,
+  env: {},
+  readStdin: () => stdin,
+  now: Date.now,
+});
+
 /** Runs every command on every claim; a command that does not exit 0 fails the build. */
 export async function warmUp(cli: CliMain, root: string): Promise<void> {
   for (const file of WARM_UP_CLAIMS) {
     const claim = yaml.load(readFileSync(join(root, file), 'utf8')) as { metadata: { name: string } };
     claim.metadata.name = WARM_UP_NAME;
     // YAML, as users write claims (the parser compiles what it runs: JSON would leave YAML's paths out).
-    const text = yaml.dump(claim);
-    const io: Io = { out: () => undefined, err: () => undefined, isTTY: false, env: {}, readStdin: () => text, now: Date.now };
+    const io = quietIo(yaml.dump(claim));
     for (const argv of WARM_UP_COMMANDS) {
       const code = await cli.main(argv, { io });
       if (code !== 0) throw new Error(`kubectl payments ${argv.join(' ')} < ${file} exited with ${code} in the build's warm-up`);
