@@ -26,11 +26,23 @@ RUN npx tsc -p tsconfig.json --outDir /out \
 
 # Distroless: no shell, no package manager; runs as uid/gid 65532 ("nonroot"), which the chart's
 # securityContext also sets. Nothing is written at run time, so the root filesystem is read-only.
-FROM gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot
+FROM gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot AS runtime
 WORKDIR /app
 COPY --from=build --chown=0:0 /app /app
 ENV NODE_ENV=production
 USER 65532:65532
+
+# function-payments-readiness, the nested layout's composition function (src/function), from the
+# same build: `docker build --target function -t function-payments-readiness:0.1.0 .`, then
+# `crossplane xpkg build --package-root=function/package --embed-runtime-image=function-payments-readiness:0.1.0`.
+# Crossplane's function runtime mounts its TLS secret at /tls/server (TLS_SERVER_CERTS_DIR) and
+# calls it on 9443.
+FROM runtime AS function
+EXPOSE 9443
+ENTRYPOINT ["/nodejs/bin/node", "/app/dist/src/function/main.js"]
+
+# The operator (the default target).
+FROM runtime AS operator
 EXPOSE 8080
 # For `docker run`; Kubernetes ignores it and uses the chart's probes on the same endpoint.
 # Distroless has no shell or curl: node itself asks /healthz.

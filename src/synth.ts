@@ -12,6 +12,7 @@ import { managedKinds } from './chart/kinds.js';
 import { PaymentPlatformComposition } from './composition/composition.js';
 import { NestedLayout } from './composition/nested.js';
 import { packageFiles } from './package/configuration.js';
+import { functionPackageFiles } from './package/function.js';
 import { fillReadme, readmeSections } from './docs/readme.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +49,8 @@ export function synth(): Synthesized {
     [API_FILES.composition]: toYaml(composition.manifest),
     // The Configuration package's own sources (make package adds the XRDs and Compositions).
     ...packageFiles(kinds),
+    // The nested layout's own composition function (src/function).
+    ...functionPackageFiles(),
     // The nested layout (experimental): one file of XRDs, one of Compositions.
     [API_FILES.nestedXrds]: nested.levels.map((l) => toYaml(l.xrd)).join('---\n'),
     [API_FILES.nestedCompositions]: [nested.root, ...nested.levels.map((l) => l.composition)].map(toYaml).join('---\n'),

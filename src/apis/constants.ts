@@ -102,6 +102,17 @@ export const FUNCTIONS = {
 } as const satisfies Record<string, PinnedPackage>;
 
 /**
+ * The composition function this project builds (src/function: the composite's readiness without
+ * an `Unready resources` message), which the nested layout's pipelines run last. Its image is
+ * built by the Dockerfile's `function` target and versioned with the chart.
+ */
+export const READINESS_FUNCTION = {
+  name: 'function-payments-readiness',
+  package: 'ghcr.io/payment-platform/function-payments-readiness',
+  version: `v${CHART_VERSION}`,
+} as const satisfies PinnedPackage;
+
+/**
  * The name of a Function object, which the Composition's `functionRef` names: the name Crossplane's
  * package manager gives the package when it installs it as a dependency of the Configuration
  * package (`crossplane-contrib-function-patch-and-transform`); the chart uses the same.

@@ -39,7 +39,14 @@ describe('the operator image', () => {
 
   test('multi-stage, Node.js LTS base for build and runtime alike, non-root, npm ci from the lockfile', () => {
     const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
-    expect(froms).toEqual(['node:${NODE_MAJOR}-bookworm-slim', 'gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot']);
+    expect(froms).toEqual([
+      'node:${NODE_MAJOR}-bookworm-slim',
+      'gcr.io/distroless/nodejs${NODE_MAJOR}-debian12:nonroot',
+      'runtime',
+      'runtime',
+    ]);
+    // The operator is the last stage: what `docker build .` makes.
+    expect(/^FROM\s+\S+\s+AS\s+(\S+)\s*$/gm.exec(dockerfile.slice(dockerfile.lastIndexOf('\nFROM ')))?.[1]).toBe('operator');
     const major = Number(/^ARG NODE_MAJOR=(\d+)$/m.exec(dockerfile)?.[1]);
     // even majors are the LTS lines; 24 is maintained until April 2028
     expect(major % 2).toBe(0);
@@ -71,6 +78,14 @@ describe('the operator image', () => {
     const missing = [...packages.entries()].filter(([name]) => !builtins.has(name) && !(name in pkg.dependencies));
     expect(missing).toEqual([]);
     expect([...packages.keys()]).toEqual(expect.arrayContaining(['@kubernetes/client-node', 'pino', 'prom-client']));
+  });
+
+  test('the function target runs function-payments-readiness, whose run-time imports are production dependencies too', () => {
+    expect(dockerfile).toContain('ENTRYPOINT ["/nodejs/bin/node", "/app/dist/src/function/main.js"]');
+    const packages = runtimePackages('src/function/main.ts');
+    const builtins = new Set(builtinModules.flatMap((b) => [b, `node:${b}`]));
+    expect([...packages.entries()].filter(([name]) => !builtins.has(name) && !(name in pkg.dependencies))).toEqual([]);
+    expect([...packages.keys()]).toEqual(expect.arrayContaining(['@crossplane-org/function-sdk-typescript', '@grpc/grpc-js']));
   });
 
   test('the build context is only what the build needs', () => {
