@@ -13,7 +13,8 @@
 #
 # --crossplane also starts, as local processes (no pods, no registry, no Docker):
 # kube-controller-manager (garbagecollector and namespace controllers only, so
-# deletions cascade), the three composition functions as mTLS gRPC servers, and
+# deletions cascade), the four composition functions as mTLS gRPC servers (the
+# three pinned ones and this project's, from dist/), and
 # the real Crossplane core (`crossplane core start --package-runtime=External`)
 # with its webhooks on, its `nousages` ValidatingWebhookConfiguration pointed at
 # the local webhook port. Only Crossplane's and the ProviderConfig CRDs are
@@ -36,10 +37,11 @@ set -euo pipefail
 
 HACK_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TOOLS="${HACK_DIR}/tools.sh"
+REPO_DIR="$(dirname "$HACK_DIR")"
 TIMEOUT="${PP_CP_TIMEOUT:-90}"
 CROSSPLANE=0
 # The processes of --crossplane mode, stopped before the API server.
-XP_PROCS=(crossplane function-patch-and-transform function-cel-filter function-auto-ready kube-controller-manager)
+XP_PROCS=(crossplane function-patch-and-transform function-cel-filter function-auto-ready function-payments-readiness kube-controller-manager)
 
 die() { echo "control-plane.sh: $*" >&2; exit 1; }
 log() { echo "control-plane.sh: $*" >&2; }
@@ -320,14 +322,23 @@ start_kcm() { # start_kcm DIR
 
 start_functions() { # start_functions DIR: writes DIR/functions (NAME ENDPOINT per line)
   local fn bin port attempt
+  local -a entry
   : >"$1/functions"
-  for fn in function-patch-and-transform function-cel-filter function-auto-ready; do
-    bin="$("$TOOLS" bin "$fn")"
+  for fn in function-patch-and-transform function-cel-filter function-auto-ready function-payments-readiness; do
+    if [[ "$fn" == function-payments-readiness ]]; then
+      # This project's own function (src/function), run by Node.js from the build.
+      [[ -f "${REPO_DIR}/dist/src/function/main.js" ]] || die "dist/src/function/main.js is missing: run make build"
+      bin="$(command -v node)"
+      entry=("${REPO_DIR}/dist/src/function/main.js")
+    else
+      bin="$("$TOOLS" bin "$fn")"
+      entry=()
+    fi
     # A port free when chosen can be taken before the function binds it (another control plane
     # on a busy machine): a function that exits during startup gets another port, 5 times.
     for attempt in 1 2 3 4 5; do
       read -r port <<<"$(free_ports 1)"
-      "$bin" --tls-certs-dir="$1/xp-pki" --address="127.0.0.1:${port}" </dev/null >>"$1/logs/${fn}.log" 2>&1 &
+      "$bin" "${entry[@]}" --tls-certs-dir="$1/xp-pki" --address="127.0.0.1:${port}" </dev/null >>"$1/logs/${fn}.log" 2>&1 &
       set_pid "$1" "$fn" "$!"
       wait_exec "$!" "$bin"
       if (( attempt < 5 )) && ! (wait_port "$1" "$fn" "$port") 2>/dev/null; then
@@ -421,7 +432,7 @@ start_crossplane_mode() { # start_crossplane_mode DIR
   start_kcm "$1"
   start_functions "$1"
   start_crossplane "$1"
-  log "kube-controller-manager, 3 functions (mTLS) and Crossplane core ready in $(( $(now_ms) - start_ms )) ms"
+  log "kube-controller-manager, 4 functions (mTLS) and Crossplane core ready in $(( $(now_ms) - start_ms )) ms"
 }
 
 running() { # running DIR: both processes of DIR are alive

@@ -10,6 +10,7 @@ import {
   CHART_NAME,
   CHART_VERSION,
   FUNCTIONS,
+  READINESS_FUNCTION,
   functionName,
   KIND,
   KUBE_VERSION_CONSTRAINT,
@@ -153,6 +154,18 @@ export function chartFiles(inputs: ChartInputs): Record<string, string> {
     ),
   );
 
+  // The nested layout's own function (src/function): only with the layout that runs it.
+  const readinessFunction = withMeta(
+    {
+      apiVersion: 'pkg.crossplane.io/v1',
+      kind: 'Function',
+      metadata: { name: functionName(READINESS_FUNCTION) },
+      spec: { package: '{{ .Values.nested.readinessFunction }}' },
+    },
+    'function',
+    WAVES.packages,
+  );
+
   const providers: Obj[] = services.map((s) =>
     withMeta(
       {
@@ -191,6 +204,7 @@ export function chartFiles(inputs: ChartInputs): Record<string, string> {
     'README.md': chartReadme(inputs.readme.apiReference),
     'templates/NOTES.txt': notes(),
     'templates/functions.yaml': template(functions, '.Values.functions.install'),
+    'templates/function-readiness.yaml': template([readinessFunction], 'and .Values.functions.install .Values.nested.enabled'),
     'templates/providers.yaml': template(providers, '.Values.providers.install'),
     'templates/activation-policy.yaml': template([activation], '.Values.activationPolicy.create'),
     'templates/rbac-crossplane-endpoints.yaml': template([aggregateRole]),

@@ -3,7 +3,7 @@
  * values.schema.json (strict: unknown keys fail) and the values table of the chart README are
  * all generated from this tree.
  */
-import { CHART_VERSION, FUNCTIONS, PROVIDER_AWS_REGISTRY, PROVIDER_AWS_VERSION } from '../apis/constants.js';
+import { CHART_VERSION, FUNCTIONS, PROVIDER_AWS_REGISTRY, PROVIDER_AWS_VERSION, READINESS_FUNCTION } from '../apis/constants.js';
 import type { JsonSchema } from '../apis/schema.js';
 
 export interface ValueNode {
@@ -50,6 +50,11 @@ export const VALUES: Readonly<Record<string, ValueNode>> = {
     "The nested layout (experimental): internal XRs per part of the platform, so that no XR trips Crossplane's watch-event circuit breaker at its default flags. A PaymentPlatform uses it when it sets spec.crossplane.compositionRef.name to paymentplatforms-aws-nested.platform.payments.io; the default stays the single Composition.",
     {
       enabled: leaf('Install the internal XRDs and the Compositions of the nested layout.', true, { type: 'boolean' }),
+      readinessFunction: leaf(
+        `The package of ${READINESS_FUNCTION.name}, the composition function the nested layout's pipelines run last (the Dockerfile's function target, packaged with function/package; installed with functions.install).`,
+        `${READINESS_FUNCTION.package}:${READINESS_FUNCTION.version}`,
+        { type: 'string', minLength: 1 },
+      ),
     },
   ),
   providerConfig: group(

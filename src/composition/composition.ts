@@ -8,6 +8,8 @@ import { Data, Edge, Encryption, Endpoints, Network, Observability, Protection, 
 export const STEP_PATCH_AND_TRANSFORM = 'patch-and-transform';
 export const STEP_FILTER = 'choose-optional-resources';
 export const STEP_AUTO_READY = 'automatically-detect-ready-composed-resources';
+/** The nested layout's last step: the composite's readiness, without a message (src/function). */
+export const STEP_READINESS = 'set-composite-readiness';
 
 /**
  * The one Composition of the PaymentPlatform API: a pipeline of function-patch-and-transform

@@ -40,13 +40,15 @@ import {
   NESTED_API_VERSION,
   NESTED_CATEGORIES,
   NESTED_COMPOSITION_NAME,
+  READINESS_FUNCTION,
 } from '../apis/constants.js';
 import { isObj, type Obj } from '../apis/obj.js';
 import { statusSchema } from '../apis/payment-platform.js';
 import type { JsonSchema } from '../apis/schema.js';
 import { fromXr, key, toXr, transform, type Patch } from './patches.js';
 import { sharedPatchSets, type ComposedResource } from './subsystem.js';
-import { STEP_AUTO_READY, STEP_FILTER, STEP_PATCH_AND_TRANSFORM } from './composition.js';
+import { STEP_AUTO_READY, STEP_FILTER, STEP_PATCH_AND_TRANSFORM, STEP_READINESS } from './composition.js';
+import { INPUT_API_VERSION as READINESS_INPUT_API_VERSION, INPUT_KIND as READINESS_INPUT_KIND } from '../function/readiness.js';
 
 /** A leaf XR: composes managed resources (members are composition resource names, as regexps). */
 export interface LeafSpec {
@@ -79,15 +81,26 @@ const privateZone = (n: number): LeafSpec => ({
     `(subnet-private|route-table-private|route-private-default|route-table-association-private|s3-gateway-endpoint-route-table)-az${n}`,
   ],
 });
-const bucket = (name: string, kind: string): LeafSpec => ({ id: `bucket-${name}`, kind, members: [`bucket-${name}(-.+)?`] });
+/**
+ * A bucket: the bucket and what guards it (`<Name>BucketCore`), then what configures it
+ * (`<Name>Config`: encryption, policy, logging and lifecycle, which wait for the key and the bucket).
+ */
+const bucket = (name: string, prefix: string, guards: string): BranchSpec => ({
+  id: `bucket-${name}`,
+  kind: `${prefix}Bucket`,
+  children: [
+    { id: `bucket-${name}-core`, kind: `${prefix}BucketCore`, members: [`bucket-${name}`, `bucket-${name}-(${guards})`] },
+    { id: `bucket-${name}-config`, kind: `${prefix}Config`, members: [`bucket-${name}-(encryption|policy|logging|lifecycle)`] },
+  ],
+});
 
 /**
- * The cut, by dependency and by watch events: leaves of at most 8 managed resources (a Usage
- * produces as many watch events as a managed resource), every XR with at most 4 children (a
- * child XR produces about 5 updates when it is created and one more each time one of its own
- * children becomes ready or an output arrives), and outputs that feed other resources kept
- * inside one branch where they can be: the VPC's account id with the keys and buckets that need
- * it, the flow-log bucket's ARN with the flow log.
+ * The cut, by dependency and by watch events (README, "Crossplane's circuit breaker"): a managed
+ * resource costs its XR about 13 tokens while it is created and a child XR about 25 (its own
+ * updates), of a bucket of 100 refilled at 1 per second, so leaves hold at most 5 managed
+ * resources and XRs at most 3 children. Outputs that feed other resources stay inside one branch
+ * where they can: the VPC's account id with the keys and buckets that need it, the flow-log
+ * bucket's ARN with the flow log.
  */
 export const NESTED_TREE: readonly BranchSpec[] = [
   {
@@ -97,24 +110,37 @@ export const NESTED_TREE: readonly BranchSpec[] = [
       {
         id: 'network-core',
         kind: 'PlatformNetworkCore',
-        members: [
-          'vpc',
-          'internet-gateway',
-          'route-table-public',
-          'route-public-default',
-          'default-security-group',
-          's3-gateway-endpoint',
+        children: [
+          { id: 'network-vpc', kind: 'PlatformNetworkVpc', members: ['vpc', 'default-security-group', 's3-gateway-endpoint'] },
+          {
+            id: 'network-gateway',
+            kind: 'PlatformNetworkGateway',
+            members: ['internet-gateway', 'route-table-public', 'route-public-default'],
+          },
         ],
       },
-      { id: 'keys', kind: 'PlatformKeySet', members: ['kms-.+'] },
+      {
+        id: 'keys',
+        kind: 'PlatformKeySet',
+        children: [
+          { id: 'keys-data', kind: 'PlatformDataKeySet', members: ['kms-(key|alias)-(data|alarms)'] },
+          { id: 'keys-storage', kind: 'PlatformStorageKeySet', members: ['kms-(key|alias)-(storage|logs)'] },
+        ],
+      },
       {
         id: 'storage',
         kind: 'PlatformStorage',
         children: [
-          bucket('assets', 'PlatformAssetsBucket'),
-          bucket('flow-logs', 'PlatformFlowLogsBucket'),
-          bucket('access-logs', 'PlatformAccessLogsBucket'),
-          { id: 'flow-log', kind: 'PlatformFlowLog', members: ['flow-log', 'usage-flow-log-.+'] },
+          bucket('assets', 'PlatformAssets', 'versioning|public-access-block|ownership-controls'),
+          {
+            id: 'log-storage',
+            kind: 'PlatformLogStorage',
+            children: [
+              bucket('flow-logs', 'PlatformFlowLogs', 'versioning|public-access-block|ownership-controls|object-lock'),
+              bucket('access-logs', 'PlatformAccessLogs', 'versioning|public-access-block|ownership-controls'),
+              { id: 'flow-log', kind: 'PlatformFlowLog', members: ['flow-log', 'usage-flow-log-.+'] },
+            ],
+          },
         ],
       },
     ],
@@ -144,8 +170,34 @@ export const NESTED_TREE: readonly BranchSpec[] = [
         id: 'workload',
         kind: 'PlatformWorkload',
         children: [
-          { id: 'database', kind: 'PlatformDatabase', members: ['db-.+'] },
-          { id: 'edge', kind: 'PlatformEdge', members: ['load-balancer', 'target-group', 'listener-.+', 'waf-.+'] },
+          {
+            id: 'database',
+            kind: 'PlatformDatabase',
+            children: [
+              {
+                id: 'database-cluster',
+                kind: 'PlatformDatabaseCluster',
+                members: ['db-subnet-group', 'db-cluster-parameter-group', 'db-cluster'],
+              },
+              {
+                id: 'database-instances',
+                kind: 'PlatformDatabaseInstanceSet',
+                members: ['db-monitoring-role', 'db-monitoring-role-policy', 'db-instance-[0-9]+'],
+              },
+            ],
+          },
+          {
+            id: 'edge',
+            kind: 'PlatformEdge',
+            children: [
+              {
+                id: 'edge-load-balancer',
+                kind: 'PlatformLoadBalancer',
+                members: ['load-balancer', 'target-group', 'listener-.+'],
+              },
+              { id: 'edge-waf', kind: 'PlatformWebAcl', members: ['waf-.+'] },
+            ],
+          },
           { id: 'alarms', kind: 'PlatformAlarmSet', members: ['alarm-.+'] },
         ],
       },
@@ -166,13 +218,12 @@ export const ROOT_MEMBERS = ['endpoints'] as const;
 
 const plural = (kind: string): string => {
   const k = kind.toLowerCase();
-  return k.endsWith('y') ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
+  return /[^aeiou]y$/.test(k) ? `${k.slice(0, -1)}ies` : k.endsWith('s') ? `${k}es` : `${k}s`;
 };
 /**
  * The Composition of an internal kind. At most 63 characters: Crossplane labels each
- * CompositionRevision with its Composition's name (`crossplane.io/composition-name`), and with a
- * longer name (a label value) no revision is made and every XR of the kind fails with "no
- * compatible CompositionRevisions found" (seen on the real Crossplane with a 65-character name).
+ * CompositionRevision with its Composition's name (`crossplane.io/composition-name`), and a label
+ * value longer than that makes the revision, and so every XR of the kind, fail.
  */
 export const nestedCompositionName = (kind: string): string => {
   const name = `${plural(kind)}-aws.${NESTED_API_GROUP}`;
@@ -217,6 +268,33 @@ function fromPaths(p: Patch): string[] {
 
 function toCompositePaths(p: Patch): string[] {
   return p.type === 'ToCompositeFieldPath' || p.type === 'CombineToComposite' ? [p.toFieldPath] : [];
+}
+
+/** Whether a template writes the status key `k` of its XR. */
+const writes = (r: ComposedResource, k: string): boolean =>
+  r.patches.some((p) => toCompositePaths(p).some((path) => statusKey(path) === k));
+
+/**
+ * Children of one XR wait for the inputs their siblings produce (see childTemplate): a cycle
+ * among them would hold them all back forever, so a tree that makes one is refused.
+ */
+function assertNoGateCycle(
+  parent: string,
+  children: readonly { readonly id: string; readonly inputs: ReadonlySet<string>; readonly produces: ReadonlySet<string> }[],
+  gatedOf: (inputs: ReadonlySet<string>) => ReadonlySet<string>,
+): void {
+  const waitsFor = (c: (typeof children)[number]) =>
+    children.filter((o) => o !== c && [...gatedOf(c.inputs)].some((k) => o.produces.has(k)));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (c: (typeof children)[number], path: string[]): void => {
+    if (state.get(c.id) === 'done') return;
+    if (state.get(c.id) === 'visiting')
+      throw new Error(`nested layout: the children of ${parent} wait for each other's outputs: ${[...path, c.id].join(' -> ')}`);
+    state.set(c.id, 'visiting');
+    for (const o of waitsFor(c)) visit(o, [...path, c.id]);
+    state.set(c.id, 'done');
+  };
+  for (const c of children) visit(c, []);
 }
 
 /** Rewrites the XR-side field paths a template patch reads (see the header). */
@@ -346,15 +424,91 @@ const ptStep = (resources: Obj[], patchSets?: { name: string; patches: Patch[] }
   input: { apiVersion: 'pt.fn.crossplane.io/v1beta1', kind: 'Resources', ...(patchSets ? { patchSets } : {}), resources },
 });
 const autoReadyStep: Obj = { step: STEP_AUTO_READY, functionRef: { name: functionName(FUNCTIONS.autoReady) } };
+/** A template as it goes into function-patch-and-transform's input. */
+interface Template {
+  readonly name: string;
+  readonly patches?: Patch[];
+  readonly readinessChecks?: readonly { readonly type: string }[];
+}
 
-/** A composed internal XR: named `<platform>-<id>`, fed with the platform, parameters and inputs. */
+/**
+ * The status keys a level must write as soon as they are known: those one of its own templates
+ * reads (a child XR's input, a managed resource's field; not a template whose readiness is None,
+ * the endpoints ConfigMap, which waits for nothing), and those a consumer outside its subtree
+ * reads through its parent. Every other key it writes is held until it is Ready.
+ */
+function urgentKeys(
+  templates: readonly Template[],
+  patchSets: readonly { name: string; patches: Patch[] }[],
+  outside: ReadonlySet<string>,
+) {
+  const urgent = new Set(outside);
+  const required = new Set<string>();
+  for (const t of templates) {
+    const patches = (t.patches ?? []).flatMap((p) =>
+      p.type === 'PatchSet' ? (patchSets.find((s) => s.name === p.patchSetName)?.patches ?? []) : [p],
+    );
+    const waitsForNothing = (t.readinessChecks ?? []).some((c) => c.type === 'None');
+    for (const p of patches)
+      for (const path of fromPaths(p)) {
+        const k = statusKey(path);
+        if (k === undefined) continue;
+        if (!waitsForNothing) urgent.add(k);
+        if (p.type !== 'PatchSet' && p.policy?.fromFieldPath === 'Required') required.add(k);
+      }
+  }
+  return { urgent, required };
+}
+
+/**
+ * Last in every pipeline of the tree (src/function): the XR's readiness said by a function, so
+ * that Crossplane writes no `Unready resources` message (which changed, an update charged to the
+ * XR's breaker and its parent's, each time one of its resources became ready); Ready only once
+ * every resource that is not optional is composed; and the outputs no one waits for written with
+ * the Ready condition, in one update, instead of one update per output as they arrive.
+ */
+function readinessStep(
+  level: string,
+  templates: readonly Template[],
+  optional: ReadonlySet<string>,
+  writes: ReadonlySet<string>,
+  patchSets: readonly { name: string; patches: Patch[] }[],
+  outside: ReadonlySet<string>,
+): Obj {
+  const { urgent, required } = urgentKeys(templates, patchSets, outside);
+  const hold = [...writes].filter((k) => !urgent.has(k)).sort();
+  const deadlock = hold.filter((k) => required.has(k));
+  if (deadlock.length > 0)
+    throw new Error(
+      `nested layout: ${level} would hold ${deadlock.join(', ')} until Ready, but a template requires it to be composed`,
+    );
+  return {
+    step: STEP_READINESS,
+    functionRef: { name: functionName(READINESS_FUNCTION) },
+    input: {
+      apiVersion: READINESS_INPUT_API_VERSION,
+      kind: READINESS_INPUT_KIND,
+      expectedResources: templates.map((t) => t.name).filter((n) => !optional.has(n)),
+      ...(hold.length > 0 ? { holdUntilReady: hold } : {}),
+    },
+  };
+}
+
+/**
+ * A composed internal XR: named `<platform>-<id>`, fed with the platform, parameters and inputs.
+ * It is composed only once every input in `gated` is known (Required patches: patch-and-transform
+ * leaves a resource out while a Required field is missing), so that its spec is written once
+ * rather than once per input as they arrive: each change of an XR's spec costs it three updates
+ * (the spec, then Crossplane's two status writes of the new observedGeneration), each charged to
+ * its breaker and to its parent's.
+ */
 function childTemplate(
   id: string,
   kind: string,
   inputs: ReadonlySet<string>,
   producedPaths: ReadonlySet<string>,
   /** Where this level reads platform.name/uid from, and whether an input is produced in its subtree. */
-  level: { readonly root: boolean; readonly producedHere: ReadonlySet<string> },
+  level: { readonly root: boolean; readonly producedHere: ReadonlySet<string>; readonly gated: ReadonlySet<string> },
 ): Obj {
   const platform = (f: 'name' | 'uid') => (level.root ? `metadata.${f}` : `spec.platform.${f}`);
   return {
@@ -368,7 +522,14 @@ function childTemplate(
       fromXr('spec.parameters', 'spec.parameters'),
       ...[...inputs]
         .sort()
-        .map((k) => fromXr(level.producedHere.has(k) ? `status.${k}` : `spec.inputs.${k}`, `spec.inputs.${k}`)),
+        .map((k) =>
+          fromXr(
+            level.producedHere.has(k) ? `status.${k}` : `spec.inputs.${k}`,
+            `spec.inputs.${k}`,
+            undefined,
+            level.gated.has(k) ? { fromFieldPath: 'Required' } : undefined,
+          ),
+        ),
       ...[...producedPaths].sort().map((p) => toXr(p, p)),
     ],
   };
@@ -431,7 +592,19 @@ export class NestedLayout extends Construct {
         )
         .map((r) => leafOf.get(r.name))[0];
 
+    // Outputs only some configurations produce (of a resource with includeWhen): a child XR is
+    // never held back for one of them, it could wait forever.
+    const conditional = new Set(
+      leaves.flatMap((l) => [...l.produces].filter((k) => l.resources.some((r) => r.includeWhen !== undefined && writes(r, k)))),
+    );
+    const gatedOf = (inputs: ReadonlySet<string>): Set<string> => new Set([...inputs].filter((k) => !conditional.has(k)));
+
     const patchSets = sharedPatchSets().map((s) => ({ name: s.name, patches: s.patches.map((p) => rewriteReads(p, new Set())) }));
+    /** The status keys leaves outside n's subtree read: n must pass them up as soon as they are known. */
+    const readOutside = (n: NodeSpec): Set<string> => {
+      const inside = new Set(leavesOf(n));
+      return new Set(leaves.filter((l) => !inside.has(l.spec)).flatMap((l) => [...l.inputs]));
+    };
     const leafBySpec = new Map(leaves.map((l) => [l.spec, l]));
     interface Built {
       readonly id: string;
@@ -444,15 +617,20 @@ export class NestedLayout extends Construct {
     const build = (n: NodeSpec): Built => {
       if (!isBranch(n)) {
         const l = leafBySpec.get(n)!;
-        this.addLeaf(l, patchSets, leafByLabels);
+        this.addLeaf(l, patchSets, leafByLabels, readOutside(n));
         return { id: n.id, kind: n.kind, inputs: l.inputs, produces: l.produces, producedPaths: l.producedPaths };
       }
       const children = n.children.map(build);
       const produces = new Set(children.flatMap((c) => [...c.produces]));
       const producedPaths = new Set(children.flatMap((c) => [...c.producedPaths]));
       const inputs = new Set(children.flatMap((c) => [...c.inputs]).filter((k) => !produces.has(k)));
+      assertNoGateCycle(n.id, children, gatedOf);
       const resources = children.map((c) =>
-        childTemplate(c.id, c.kind, c.inputs, c.producedPaths, { root: false, producedHere: produces }),
+        childTemplate(c.id, c.kind, c.inputs, c.producedPaths, {
+          root: false,
+          producedHere: produces,
+          gated: gatedOf(c.inputs),
+        }),
       );
       this.levels.push({
         id: n.id,
@@ -461,6 +639,7 @@ export class NestedLayout extends Construct {
         composition: composition(nestedCompositionName(n.kind), `${NESTED_API_GROUP}/${NESTED_API_VERSION}`, n.kind, [
           ptStep(resources),
           autoReadyStep,
+          readinessStep(n.kind, resources as unknown as Template[], new Set(), produces, [], readOutside(n)),
         ]),
       });
       return { id: n.id, kind: n.kind, inputs, produces, producedPaths };
@@ -468,9 +647,14 @@ export class NestedLayout extends Construct {
     const branchLevels = tree.map(build);
 
     const everything = new Set(leaves.flatMap((l) => [...l.produces]));
+    assertNoGateCycle(KIND, branchLevels, gatedOf);
     const rootResources: Obj[] = [
       ...branchLevels.map((b) =>
-        childTemplate(b.id, b.kind, b.inputs, b.producedPaths, { root: true, producedHere: everything }),
+        childTemplate(b.id, b.kind, b.inputs, b.producedPaths, {
+          root: true,
+          producedHere: everything,
+          gated: gatedOf(b.inputs),
+        }),
       ),
       ...flat
         .filter((r) => rootMembers.has(r.name))
@@ -481,7 +665,16 @@ export class NestedLayout extends Construct {
           ...(r.props.readinessChecks ? { readinessChecks: r.props.readinessChecks } : {}),
         })),
     ];
-    this.root = composition(NESTED_COMPOSITION_NAME, API_GROUP_VERSION, KIND, [ptStep(rootResources), autoReadyStep]);
+    const rootOptional = new Set(flat.filter((r) => rootMembers.has(r.name) && r.includeWhen !== undefined).map((r) => r.name));
+    if (rootOptional.size > 0)
+      throw new Error(
+        `nested layout: the root composes optional resources (${[...rootOptional].join(', ')}), which it cannot filter`,
+      );
+    this.root = composition(NESTED_COMPOSITION_NAME, API_GROUP_VERSION, KIND, [
+      ptStep(rootResources),
+      autoReadyStep,
+      readinessStep(KIND, rootResources as unknown as Template[], rootOptional, everything, [], new Set()),
+    ]);
     new ApiObject(this, 'Root', this.root as never);
     for (const l of this.levels) {
       new ApiObject(this, `${l.id}-xrd`, l.xrd as never);
@@ -493,6 +686,7 @@ export class NestedLayout extends Construct {
     l: Leaf,
     patchSets: { name: string; patches: Patch[] }[],
     leafByLabels: (labels: Obj) => Leaf | undefined,
+    readOutside: ReadonlySet<string>,
   ): void {
     const resources = l.resources.map((r) => {
       const base = JSON.parse(JSON.stringify(r.base)) as Obj;
@@ -521,7 +715,10 @@ export class NestedLayout extends Construct {
         functionRef: { name: functionName(FUNCTIONS.celFilter) },
         input: { apiVersion: 'cel.fn.crossplane.io/v1beta1', kind: 'Filters', filters },
       });
-    steps.push(autoReadyStep);
+    steps.push(
+      autoReadyStep,
+      readinessStep(l.spec.kind, resources, new Set(filters.map((f) => f.name)), l.produces, patchSets, readOutside),
+    );
     this.levels.push({
       id: l.spec.id,
       kind: l.spec.kind,

@@ -13,6 +13,7 @@ import {
   API_FILES,
   CHART_VERSION,
   FUNCTIONS,
+  READINESS_FUNCTION,
   LICENSE,
   MIN_CROSSPLANE_VERSION,
   PRODUCT,
@@ -60,7 +61,7 @@ export function dependencies(kinds: readonly ManagedKind[]): PackageDependency[]
       package: `${PROVIDER_AWS_REGISTRY}/provider-aws-${s}`,
       version: PROVIDER_AWS_VERSION,
     })),
-    ...Object.values(FUNCTIONS).map((f): PackageDependency => ({
+    ...[...Object.values(FUNCTIONS), READINESS_FUNCTION].map((f): PackageDependency => ({
       apiVersion: 'pkg.crossplane.io/v1',
       kind: 'Function',
       package: f.package,

@@ -2,10 +2,18 @@
  * Offline rendering of a PaymentPlatform: what `crossplane render` does with this project's
  * Composition, in milliseconds and without Docker or Go. It runs the pipeline's three steps
  * itself: function-patch-and-transform (the subset of patches and transforms the Composition
- * uses; anything else throws UnsupportedError), function-cel-filter and function-auto-ready.
+ * uses; anything else throws UnsupportedError), function-cel-filter and function-auto-ready, and
+ * this project's function-payments-readiness (the nested layout's last step).
  */
 import { jsonClone } from '../paths.js';
-import { ANNOTATION_COMPOSITION_RESOURCE_NAME, FUNCTIONS, functionName, LABEL_COMPOSITE } from '../apis/constants.js';
+import {
+  ANNOTATION_COMPOSITION_RESOURCE_NAME,
+  FUNCTIONS,
+  functionName,
+  LABEL_COMPOSITE,
+  READINESS_FUNCTION,
+} from '../apis/constants.js';
+import { compositeReady, parseInput, releasedStatus } from '../function/readiness.js';
 import { Environment } from '@marcbachmann/cel-js';
 import type { Patch, Transform } from '../composition/patches.js';
 import { findField, MISSING, setField } from './fieldpath.js';
@@ -40,6 +48,11 @@ export interface RenderResult {
   readonly resources: ComposedOutput[];
   /** Warnings as the functions would report them (for example a held-back resource). */
   readonly warnings: string[];
+  /**
+   * The composite's readiness when a step set it (function-payments-readiness); otherwise
+   * undefined, and Crossplane derives it from the composed resources.
+   */
+  readonly ready?: boolean;
 }
 
 export interface RenderOptions {
@@ -59,6 +72,7 @@ export interface RenderOptions {
 const FN_PT = functionName(FUNCTIONS.patchAndTransform);
 const FN_FILTER = functionName(FUNCTIONS.celFilter);
 const FN_AUTO_READY = functionName(FUNCTIONS.autoReady);
+const FN_READINESS = functionName(READINESS_FUNCTION);
 
 const clone = jsonClone;
 
@@ -322,6 +336,7 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
   const observed = opts.observed ?? {};
   const warnings: string[] = [];
   let desired = new Map<string, { resource: Obj; ready: boolean }>();
+  let ready: boolean | undefined;
   for (const step of spec.pipeline) {
     switch (step.functionRef.name) {
       case FN_PT:
@@ -333,6 +348,13 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
       case FN_AUTO_READY:
         for (const [name, d] of desired) if (!d.ready && isReadyCondition(observed[name])) d.ready = true;
         break;
+      case FN_READINESS: {
+        const input = parseInput(step.input);
+        ready = compositeReady(desired, input.expectedResources);
+        if (dxr.status !== undefined && input.holdUntilReady.length > 0)
+          dxr.status = releasedStatus(dxr.status as Obj, xr.status as Obj | undefined, input.holdUntilReady, ready);
+        break;
+      }
       default:
         throw new UnsupportedError(
           `function ${step.functionRef.name} (step ${step.step}) is not supported by the offline renderer`,
@@ -363,5 +385,5 @@ export function renderComposition(composition: Obj, composite: Obj, opts: Render
     if (key !== undefined) opts.memo!.outputs.set(d.resource, { key, resource: r });
     return { name, resource: r, ready: d.ready };
   });
-  return { composite: dxr, resources, warnings };
+  return { composite: dxr, resources, warnings, ...(ready === undefined ? {} : { ready }) };
 }

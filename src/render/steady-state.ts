@@ -89,8 +89,9 @@ export function observe(
 
 /**
  * The observed internal XRs after a reconcile: as desired, with the status their own Composition
- * wrote (merged over what they had, as Crossplane applies it) and Ready once every resource they
- * compose is ready (function-auto-ready; one that composes nothing is Ready, as Crossplane makes it).
+ * wrote (merged over what they had, as Crossplane applies it) and Ready as their pipeline said
+ * (function-payments-readiness), else once every resource they compose is ready (one that
+ * composes nothing is Ready, as Crossplane makes it).
  */
 function observeComposites(render: ClaimRender, previous: Readonly<Record<string, Obj>>): Record<string, Obj> {
   const levels = new Map(render.levels.filter((l) => l.path.length > 0).map((l) => [l.path[l.path.length - 1], l]));
@@ -99,7 +100,8 @@ function observeComposites(render: ClaimRender, previous: Readonly<Record<string
       const level = levels.get(c.name);
       if (!level) throw new Error(`internal XR ${c.name} was not rendered`);
       const r = jsonClone(c.resource);
-      const ready = level.result.resources.every((x) => x.ready);
+      // The readiness a function said (function-payments-readiness), else Crossplane's rule.
+      const ready = level.result.ready ?? level.result.resources.every((x) => x.ready);
       const { conditions: _, ...before } = ((previous[c.name]?.status as Obj | undefined) ?? {}) as Obj;
       r.status = {
         ...before,

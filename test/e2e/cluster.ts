@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
-import { FUNCTIONS, functionName, XRD_NAME } from '../../src/apis/constants.js';
+import { FUNCTIONS, functionName, READINESS_FUNCTION, XRD_NAME, type PinnedPackage } from '../../src/apis/constants.js';
 import { ROOT } from '../helpers.js';
 import { run, toolBin, waitCrdEstablished } from '../support/tools.js';
 
@@ -74,13 +74,21 @@ export interface RunningFunctions {
   stop(): void;
 }
 
-/** Starts the pinned functions locally (`--insecure`, loopback) for `crossplane render`. */
-export async function startFunctions(): Promise<RunningFunctions> {
+/**
+ * Starts the pinned functions locally (`--insecure`, loopback) for `crossplane render`, and with
+ * `withReadiness` this project's own (dist/src/function/main.js), which the nested layout runs.
+ */
+export async function startFunctions(withReadiness = false): Promise<RunningFunctions> {
   const procs: ChildProcess[] = [];
   const objs: unknown[] = [];
-  for (const f of Object.values(FUNCTIONS)) {
+  const all: PinnedPackage[] = [...Object.values(FUNCTIONS), ...(withReadiness ? [READINESS_FUNCTION] : [])];
+  for (const f of all) {
     const port = await freePort();
-    const p = spawn(toolBin(f.name), ['--insecure', `--address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    const args = ['--insecure', `--address=127.0.0.1:${port}`];
+    const p =
+      f === READINESS_FUNCTION
+        ? spawn(process.execPath, [join(ROOT, 'dist/src/function/main.js'), ...args], { stdio: 'ignore' })
+        : spawn(toolBin(f.name), args, { stdio: 'ignore' });
     procs.push(p);
     objs.push({
       apiVersion: 'pkg.crossplane.io/v1',

@@ -64,7 +64,7 @@ const NESTED: Claim = (() => {
   (doc.spec as Obj).crossplane = { compositionRef: { name: NESTED_COMPOSITION_NAME } };
   return { file: `${MINIMAL.file} (nested layout)`, name: MINIMAL.name, namespace: 'team-nested', doc };
 })();
-/** Internal XRs of one platform in the nested layout (src/composition/nested.ts: 29 XRDs). */
+/** Internal XRs of one platform in the nested layout (src/composition/nested.ts: 44 XRDs). */
 const NESTED_XRS = 29;
 
 /**

@@ -15,7 +15,7 @@ const UID = '0a1b2c3d-1111-4222-8333-444455556666';
 
 let fns: RunningFunctions;
 beforeAll(async () => {
-  fns = await startFunctions();
+  fns = await startFunctions(true);
 });
 afterAll(() => fns?.stop());
 
@@ -156,11 +156,22 @@ describe.each(exampleClaims().map((c) => [c.file, c.claim] as const))(
         where,
         (offline.composite.status as Obj | undefined) ?? {},
       ]);
+      // function-payments-readiness said the readiness: the real Crossplane wrote it without a
+      // message, and the offline renderer says the same.
+      const readyCondition = (((real.xr.status as Obj | undefined)?.conditions as Obj[] | undefined) ?? []).find(
+        (c) => c.type === 'Ready',
+      );
+      expect([where, offline.ready]).not.toEqual([where, undefined]);
+      expect([where, readyCondition?.status, readyCondition?.message]).toEqual([
+        where,
+        offline.ready ? 'True' : 'False',
+        undefined,
+      ]);
     };
 
-    test('first reconcile: each of the 30 levels composes what the real renderer composes', () => {
+    test('first reconcile: each of the 45 levels composes what the real renderer composes', () => {
       const first = renderClaim(withUid);
-      expect(first.levels).toHaveLength(30);
+      expect(first.levels).toHaveLength(45);
       first.levels.forEach((l, i) => compare(l, undefined, `nested-first-${i}`));
     });
 
@@ -174,7 +185,7 @@ describe.each(exampleClaims().map((c) => [c.file, c.claim] as const))(
             return [r.name, o];
           }),
         );
-      expect(steady.final.levels).toHaveLength(30);
+      expect(steady.final.levels).toHaveLength(45);
       steady.final.levels.forEach((l, i) => compare(l, observedFor(l), `nested-steady-${i}`));
     });
   },

@@ -56,9 +56,9 @@ describe('the Helm chart', () => {
       'paymentplatforms-aws.platform.payments.io',
       'paymentplatforms-aws-nested.platform.payments.io',
     ]);
-    // The nested layout (experimental): 29 internal XRDs, each with its Composition; off with nested.enabled=false.
-    expect(byKind('CompositeResourceDefinition').filter(nested)).toHaveLength(29);
-    expect(byKind('Composition').filter(nested)).toHaveLength(29);
+    // The nested layout: 44 internal XRDs, each with its Composition; off with nested.enabled=false.
+    expect(byKind('CompositeResourceDefinition').filter(nested)).toHaveLength(44);
+    expect(byKind('Composition').filter(nested)).toHaveLength(44);
     const without = template('--set', 'nested.enabled=false');
     expect(without.filter((o) => o.kind === 'CompositeResourceDefinition').map((o) => (o.metadata as Obj).name)).toEqual([
       'paymentplatforms.platform.payments.io',
@@ -66,12 +66,28 @@ describe('the Helm chart', () => {
     expect(without.filter((o) => o.kind === 'Composition').map((o) => (o.metadata as Obj).name)).toEqual([
       'paymentplatforms-aws.platform.payments.io',
     ]);
-    // the functionRefs of the Composition's pipeline
+    // the functionRefs of the Compositions' pipelines: the nested layout's last step is this
+    // project's function, installed only with the layout
     expect(byKind('Function').sort()).toEqual([
       'crossplane-contrib-function-auto-ready',
       'crossplane-contrib-function-cel-filter',
       'crossplane-contrib-function-patch-and-transform',
+      'payment-platform-function-payments-readiness',
     ]);
+    expect(
+      without
+        .filter((o) => o.kind === 'Function')
+        .map((o) => (o.metadata as Obj).name)
+        .sort(),
+    ).toEqual([
+      'crossplane-contrib-function-auto-ready',
+      'crossplane-contrib-function-cel-filter',
+      'crossplane-contrib-function-patch-and-transform',
+    ]);
+    const readiness = objs.find(
+      (o) => o.kind === 'Function' && (o.metadata as Obj).name === 'payment-platform-function-payments-readiness',
+    );
+    expect((readiness?.spec as Obj).package).toBe('ghcr.io/payment-platform/function-payments-readiness:v0.1.0');
     expect(byKind('Provider').sort()).toEqual(
       ['cloudwatch', 'cloudwatchlogs', 'ec2', 'elbv2', 'iam', 'kms', 'rds', 's3', 'sns', 'wafv2'].map((s) => `provider-aws-${s}`),
     );

@@ -48,8 +48,8 @@ describe('make package', () => {
         .sort(byName);
     expect(inPackage('CompositeResourceDefinition')).toEqual(xrds.sort(byName));
     expect(inPackage('Composition')).toEqual(compositions.sort(byName));
-    // 1 public XRD + 29 internal ones; the single Composition, the nested root and 29 internal ones.
-    expect([xrds.length, compositions.length]).toEqual([30, 31]);
+    // 1 public XRD + 44 internal ones; the single Composition, the nested root and 44 internal ones.
+    expect([xrds.length, compositions.length]).toEqual([45, 46]);
     expect(objects.filter((o) => o.kind === 'ManagedResourceActivationPolicy').map(nameOf)).toEqual(['payment-platform']);
     expect(new Set(kinds)).toEqual(
       new Set(['Configuration', 'CompositeResourceDefinition', 'Composition', 'ManagedResourceActivationPolicy']),

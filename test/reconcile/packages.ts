@@ -24,7 +24,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import yaml from 'js-yaml';
-import { CHART_NAME } from '../../src/apis/constants.js';
+import { CHART_NAME, READINESS_FUNCTION } from '../../src/apis/constants.js';
+import { FUNCTION_PACKAGE_DIR } from '../../src/package/function.js';
+import { packageRoot } from '../../src/paths.js';
 import { type Obj } from '../../src/apis/obj.js';
 import { dependencyObjectName, toDnsLabel } from '../../src/apis/xpkg.js';
 import { buildPackage } from '../../src/package/build.js';
@@ -78,6 +80,10 @@ type ModuleDir = (tool: string) => string;
 
 /** The package contents of one chart package, from the pinned module sources. */
 export function packageDocuments(p: ChartPackage, moduleDir: ModuleDir): string[] {
+  if (p.kind === 'Function' && repositoryName(p.ref) === READINESS_FUNCTION.name) {
+    // This project's own function: its package sources are in the repository (make synth).
+    return [readFileSync(join(packageRoot(), FUNCTION_PACKAGE_DIR, 'crossplane.yaml'), 'utf8')];
+  }
   if (p.kind === 'Function') {
     // The tool (and Go module) is the repository's last segment; the object may be named otherwise.
     const dir = join(moduleDir(repositoryName(p.ref)), 'package');

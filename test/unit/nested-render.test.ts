@@ -65,15 +65,15 @@ describe.each(claims.map((c) => [c.file, c.claim] as const))('%s in the nested l
     expect(canon(nested.status)).toEqual(canon(flat.status));
   });
 
-  test('is a tree of 29 internal XRs, each managed resource owned by the leaf that composes it', () => {
-    expect(nested.final.composites).toHaveLength(29);
+  test('is a tree of 44 internal XRs, each managed resource owned by the leaf that composes it', () => {
+    expect(nested.final.composites).toHaveLength(44);
     expect(flat.final.composites).toEqual([]);
     const vpc = nested.byName.get('vpc') as Obj;
     expect((vpc.metadata as Obj).ownerReferences).toEqual([
-      expect.objectContaining({ kind: 'PlatformNetworkCore', controller: true }),
+      expect.objectContaining({ kind: 'PlatformNetworkVpc', controller: true }),
     ]);
     const leafOf = (name: string) => ((nested.byName.get(name)?.metadata as Obj).ownerReferences as Obj[])[0]?.kind;
-    expect(leafOf('db-subnet-group')).toBe('PlatformDatabase');
+    expect(leafOf('db-subnet-group')).toBe('PlatformDatabaseCluster');
     expect(leafOf('subnet-private-az2')).toBe('PlatformNetworkAz2Private');
     // The ConfigMap stays on the PaymentPlatform.
     expect(leafOf('endpoints')).toBe('PaymentPlatform');
@@ -122,8 +122,8 @@ describe('the nested layout through the CLI', () => {
       'payments-foundation',
     ]);
     expect(rows).toContainEqual(['vpc', 'VPC', 'ec2.aws.m.upbound.io/v1beta1', 'payments-development-vpc']);
-    // Held back until outputs arrive, as in the single Composition: the KMS keys wait for the account id.
-    expect(r.stderr).toMatch(/more wait for outputs of others \(.*kms-key-data/);
+    // Held back until outputs arrive: the key set waits for the account id, the storage and the application for keys.
+    expect(r.stderr).toMatch(/more wait for outputs of others \(application, keys, storage\)/);
   });
 
   test('a compositionRef that is not in the package is an error that names the ones it has', async () => {
@@ -136,9 +136,15 @@ describe('the nested layout through the CLI', () => {
     );
   });
 
-  test('the first reconcile renders every level without observed resources', () => {
+  test('the first reconcile renders the levels that wait for no output, without observed resources', () => {
     const first = renderClaim(nestedVariant(minimal!.claim));
-    expect(first.levels.map((l) => String(l.xr.kind))).toContain('PlatformDatabase');
-    expect(first.levels).toHaveLength(30);
+    const kinds = first.levels.map((l) => String(l.xr.kind));
+    // The root, the foundation with the network core's two leaves (the key set and the storage
+    // wait for the account id), the network with its two branches of three zones; the
+    // application waits for the alarms key.
+    expect(kinds).toContain('PlatformNetworkVpc');
+    expect(kinds).not.toContain('PlatformApplication');
+    expect(kinds).not.toContain('PlatformKeySet');
+    expect(first.levels).toHaveLength(14);
   });
 });

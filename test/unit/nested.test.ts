@@ -34,7 +34,8 @@ const inputsOf = (kind: string): string[] => {
 };
 
 const LEAVES: Record<string, number> = {
-  PlatformNetworkCore: 6,
+  PlatformNetworkVpc: 3,
+  PlatformNetworkGateway: 3,
   PlatformNetworkAz1Public: 4,
   PlatformNetworkAz2Public: 4,
   PlatformNetworkAz3Public: 4,
@@ -44,19 +45,27 @@ const LEAVES: Record<string, number> = {
   PlatformSecurityGroupSet: 3,
   PlatformAlbRuleSet: 3,
   PlatformTierRuleSet: 5,
-  PlatformKeySet: 8,
-  PlatformAssetsBucket: 8,
-  PlatformFlowLogsBucket: 9,
-  PlatformAccessLogsBucket: 7,
+  PlatformDataKeySet: 4,
+  PlatformStorageKeySet: 4,
+  PlatformAssetsBucketCore: 4,
+  PlatformAssetsConfig: 4,
+  PlatformFlowLogsBucketCore: 5,
+  PlatformFlowLogsConfig: 4,
+  PlatformAccessLogsBucketCore: 4,
+  PlatformAccessLogsConfig: 3,
   PlatformFlowLog: 2,
-  PlatformDatabase: 8,
-  PlatformEdge: 9,
+  PlatformDatabaseCluster: 3,
+  // db-instance-1..3: the claim's instance count picks how many are composed.
+  PlatformDatabaseInstanceSet: 5,
+  // listener-http-forward without a certificate, listener-https and -http-redirect with one: 3 composed at most.
+  PlatformLoadBalancer: 5,
+  PlatformWebAcl: 4,
   PlatformAlarmSet: 5,
   PlatformDatabaseProtection: 5,
   PlatformEdgeProtection: 4,
 };
 
-test('every leaf holds the templates the design gives it, and no leaf more than 9 (at most 8 composed at once)', () => {
+test('every leaf holds the templates the design gives it, at most 5', () => {
   const counts = Object.fromEntries(Object.keys(LEAVES).map((k) => [k, templates(byKind(k)).length]));
   expect(counts).toEqual(LEAVES);
 });
@@ -77,23 +86,32 @@ test("the leaves together hold exactly the flat Composition's templates, except 
 });
 
 test('outputs that cross leaves arrive as spec.inputs (and only those)', () => {
+  expect(inputsOf('PlatformNetworkVpc')).toEqual([]);
   expect(inputsOf('PlatformNetworkCore')).toEqual([]);
   expect(inputsOf('PlatformFlowLog')).toEqual(['flowLogsBucketArn']);
+  expect(inputsOf('PlatformDataKeySet')).toEqual(['accountId']);
+  expect(inputsOf('PlatformStorageKeySet')).toEqual(['accountId']);
   expect(inputsOf('PlatformKeySet')).toEqual(['accountId']);
+  // A bucket's configuration waits for the bucket (its ARN, from the sibling leaf) and the key.
+  expect(inputsOf('PlatformFlowLogsBucketCore')).toEqual([]);
+  expect(inputsOf('PlatformFlowLogsConfig')).toEqual(['accountId', 'flowLogsBucketArn', 'storageKeyArn']);
   expect(inputsOf('PlatformFlowLogsBucket')).toEqual(['accountId', 'storageKeyArn']);
+  expect(inputsOf('PlatformAccessLogsConfig')).toEqual(['accessLogsBucketArn', 'accountId', 'elbLogDeliveryPrincipal']);
   expect(inputsOf('PlatformAccessLogsBucket')).toEqual(['accountId', 'elbLogDeliveryPrincipal']);
-  expect(inputsOf('PlatformAlarmSet')).toEqual(['alarmsKeyArn', 'albArnSuffix', 'targetGroupArnSuffix']);
+  expect(inputsOf('PlatformAssetsConfig')).toEqual(['assetsBucketArn', 'storageKeyArn']);
   expect(inputsOf('PlatformAssetsBucket')).toEqual(['storageKeyArn']);
+  expect(inputsOf('PlatformAlarmSet')).toEqual(['alarmsKeyArn', 'albArnSuffix', 'targetGroupArnSuffix']);
   expect(inputsOf('PlatformDatabase')).toEqual([]);
   // Branches ask their parent only for what their own leaves do not produce.
   // The account id stays inside the foundation; only the alarms key's ARN crosses the platform.
+  expect(inputsOf('PlatformLogStorage')).toEqual(['accountId', 'elbLogDeliveryPrincipal', 'storageKeyArn']);
   expect(inputsOf('PlatformStorage')).toEqual(['accountId', 'elbLogDeliveryPrincipal', 'storageKeyArn']);
   expect(inputsOf('PlatformFoundation')).toEqual([]);
   expect(inputsOf('PlatformNetwork')).toEqual([]);
   expect(inputsOf('PlatformWorkload')).toEqual(['alarmsKeyArn']);
   expect(inputsOf('PlatformApplication')).toEqual(['alarmsKeyArn']);
   // The KMS key policy waits for the account id, as in the flat Composition.
-  const policy = template('PlatformKeySet', 'kms-key-data').patches.find((p) => p.toFieldPath === 'spec.forProvider.policy')!;
+  const policy = template('PlatformDataKeySet', 'kms-key-data').patches.find((p) => p.toFieldPath === 'spec.forProvider.policy')!;
   expect(((policy.combine as Obj).variables as Obj[]).map((v) => v.fromFieldPath)).toEqual([
     'spec.inputs.accountId',
     'spec.parameters.region',
@@ -102,7 +120,7 @@ test('outputs that cross leaves arrive as spec.inputs (and only those)', () => {
 });
 
 test('a selector across leaves matches by the platform label; one inside a leaf keeps matchControllerRef', () => {
-  const subnetGroup = template('PlatformDatabase', 'db-subnet-group');
+  const subnetGroup = template('PlatformDatabaseCluster', 'db-subnet-group');
   const fp = (t: Template) => (t.base.spec as Obj).forProvider as Obj;
   expect(fp(subnetGroup).subnetIdSelector).toEqual({ matchLabels: { 'platform.payments.io/resource': 'subnet-private' } });
   expect(subnetGroup.patches).toContainEqual({
@@ -110,7 +128,7 @@ test('a selector across leaves matches by the platform label; one inside a leaf 
     fromFieldPath: 'spec.platform.name',
     toFieldPath: 'spec.forProvider.subnetIdSelector.matchLabels[platform.payments.io/platform]',
   });
-  const cluster = template('PlatformDatabase', 'db-cluster');
+  const cluster = template('PlatformDatabaseCluster', 'db-cluster');
   expect(fp(cluster).dbSubnetGroupNameSelector).toEqual({
     matchControllerRef: true,
     matchLabels: { 'platform.payments.io/resource': 'db-subnet-group' },
@@ -129,7 +147,7 @@ test('a selector across leaves matches by the platform label; one inside a leaf 
 });
 
 test("AWS names are built from the platform's name and uid, as in the flat Composition", () => {
-  const name = template('PlatformEdge', 'load-balancer').patches.find((p) => p.toFieldPath === 'spec.forProvider.name')!;
+  const name = template('PlatformLoadBalancer', 'load-balancer').patches.find((p) => p.toFieldPath === 'spec.forProvider.name')!;
   expect(name).toEqual({
     type: 'CombineFromComposite',
     combine: {
