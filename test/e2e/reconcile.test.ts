@@ -65,7 +65,7 @@ const NESTED: Claim = (() => {
   return { file: `${MINIMAL.file} (nested layout)`, name: MINIMAL.name, namespace: 'team-nested', doc };
 })();
 /** Internal XRs of one platform in the nested layout (src/composition/nested.ts: 44 XRDs). */
-const NESTED_XRS = 29;
+const NESTED_XRS = 44;
 
 /**
  * Status fields each claim must have filled, written from the XRD's status schema by hand:
