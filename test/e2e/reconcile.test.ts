@@ -363,10 +363,10 @@ describe('nested layout (experimental): the same platform as a tree of small XRs
     expect(managedOf(NESTED).filter((o) => ((o.metadata as Obj).labels as Obj)[LABEL_PLATFORM] !== NESTED.name)).toEqual([]);
   });
 
-  test('no internal XR composes more than 9 resources; all are Ready', () => {
+  test('no internal XR composes more than 5 resources; all are Ready', () => {
     const xrs = internalXrs();
     expect(xrs).toHaveLength(NESTED_XRS);
-    const big = xrs.filter((x) => resourceRefs(x).length > 9).map((x) => `${String(x.kind)} ${resourceRefs(x).length}`);
+    const big = xrs.filter((x) => resourceRefs(x).length > 5).map((x) => `${String(x.kind)} ${resourceRefs(x).length}`);
     expect(big).toEqual([]);
     expect(xrs.filter((x) => !isTrue(x, 'Ready')).map((x) => String(x.kind))).toEqual([]);
   });
