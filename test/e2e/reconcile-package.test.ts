@@ -69,6 +69,7 @@ test('the Configuration and its dependencies become Installed and Healthy', asyn
     'crossplane-contrib-function-auto-ready',
     'crossplane-contrib-function-cel-filter',
     'crossplane-contrib-function-patch-and-transform',
+    'payment-platform-function-payments-readiness',
   ]);
   expect(cp.list('providers.pkg.crossplane.io')).toHaveLength(10);
   // The lock records the Configuration with the dependencies it declared, as the package manager read them.
@@ -83,6 +84,7 @@ test('the Configuration and its dependencies become Installed and Healthy', asyn
       'xpkg.crossplane.io/crossplane-contrib/function-auto-ready v0.7.0',
       'xpkg.crossplane.io/crossplane-contrib/function-cel-filter v0.2.0',
       'xpkg.crossplane.io/crossplane-contrib/function-patch-and-transform v0.10.7',
+      'ghcr.io/payment-platform/function-payments-readiness v0.1.0',
     ].sort(),
   );
   expect(installed.packageYaml).toContain('kind: Configuration');
@@ -91,13 +93,13 @@ test('the Configuration and its dependencies become Installed and Healthy', asyn
 test('the package manager installs the XRDs, Compositions and activation policy, owned by the revision', async () => {
   await until('every XRD Established', 300_000, () => {
     const xrds = cp.list('compositeresourcedefinitions.apiextensions.crossplane.io');
-    return xrds.length === 30 && xrds.every((x) => isTrue(x, 'Established'));
+    return xrds.length === 45 && xrds.every((x) => isTrue(x, 'Established'));
   });
   const owner = (o: Obj | undefined): string[] =>
     (((o?.metadata as Obj | undefined)?.ownerReferences as Obj[] | undefined) ?? []).map((r) => String(r.kind));
   expect(owner(cp.get('compositeresourcedefinitions.apiextensions.crossplane.io', XRD_NAME))).toContain('ConfigurationRevision');
   const compositions = cp.list('compositions.apiextensions.crossplane.io');
-  expect(compositions).toHaveLength(31);
+  expect(compositions).toHaveLength(46);
   expect(compositions.map(nameOf)).toEqual(expect.arrayContaining([COMPOSITION_NAME, NESTED_COMPOSITION_NAME]));
   expect(owner(compositions.find((c) => nameOf(c) === COMPOSITION_NAME))).toContain('ConfigurationRevision');
   const mrap = cp.get('managedresourceactivationpolicies.apiextensions.crossplane.io', 'payment-platform');
