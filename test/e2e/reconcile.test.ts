@@ -150,6 +150,7 @@ describe('packages: the chart installs through Crossplane package manager, offli
       'crossplane-contrib-function-auto-ready',
       'crossplane-contrib-function-cel-filter',
       'crossplane-contrib-function-patch-and-transform',
+      'payment-platform-function-payments-readiness',
     ]);
     const providers = cp.list('providers.pkg.crossplane.io').map((f) => String((f.metadata as Obj).name));
     expect(providers.sort()).toEqual(
@@ -449,7 +450,7 @@ describe('nested layout (experimental): the same platform as a tree of small XRs
     expect((fp.subnetIds as string[]).filter((id) => flatSubnets.includes(id))).toEqual([]);
     // The subnet group and the subnets have different controllers: the database and zone XRs.
     const controller = (o: Obj) => ((o.metadata as Obj).ownerReferences as Obj[]).find((r) => r.controller === true)!.kind;
-    expect(controller(group)).toBe('PlatformDatabase');
+    expect(controller(group)).toBe('PlatformDatabaseCluster');
     expect(new Set(subnets.map(controller))).toEqual(
       new Set(['PlatformNetworkAz1Private', 'PlatformNetworkAz2Private', 'PlatformNetworkAz3Private']),
     );
