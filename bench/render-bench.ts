@@ -111,6 +111,9 @@ async function main(): Promise<void> {
     for (const file of CLAIMS) {
       const claim = JSON.parse(JSON.stringify(byFile.get(file))) as Obj;
       (claim.metadata as Obj).uid = UID;
+      // The Composition crossplane render is given, named in the claim for kubectl payments too
+      // (the XRD's default is the nested layout, 45 levels that crossplane render renders one at a time).
+      (claim.spec as Obj).crossplane = { compositionRef: { name: COMPOSITION_NAME } };
       const xr = writeTmp(`bench-${file.replace(/\W+/g, '-')}.yaml`, dumpAll([claim]));
       ours('render', file, ['render', '-f', xr]);
       ours('validate', file, ['validate', '-f', xr]);

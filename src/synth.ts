@@ -51,7 +51,7 @@ export function synth(): Synthesized {
     ...packageFiles(kinds),
     // The nested layout's own composition function (src/function).
     ...functionPackageFiles(),
-    // The nested layout (experimental): one file of XRDs, one of Compositions.
+    // The nested layout (the default): one file of XRDs, one of Compositions.
     [API_FILES.nestedXrds]: nested.levels.map((l) => toYaml(l.xrd)).join('---\n'),
     [API_FILES.nestedCompositions]: [nested.root, ...nested.levels.map((l) => l.composition)].map(toYaml).join('---\n'),
     // The offline validator's schema (src/apis/validate.ts reads it instead of building the XRD,

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { packageRoot } from '../src/paths.js';
-import { NESTED_COMPOSITION_NAME } from '../src/apis/constants.js';
+import { COMPOSITION_NAME, NESTED_COMPOSITION_NAME } from '../src/apis/constants.js';
 
 export const ROOT = packageRoot();
 
@@ -34,5 +34,13 @@ export function nestedVariant(claim: unknown): Record<string, unknown> {
   const c = JSON.parse(JSON.stringify(claim)) as { spec?: Record<string, unknown> };
   c.spec ??= {};
   c.spec.crossplane = { compositionRef: { name: NESTED_COMPOSITION_NAME } };
+  return c as Record<string, unknown>;
+}
+
+/** The same claim composed through the single Composition (it names it; the default is the nested layout). */
+export function singleVariant(claim: unknown): Record<string, unknown> {
+  const c = JSON.parse(JSON.stringify(claim)) as { spec?: Record<string, unknown> };
+  c.spec ??= {};
+  c.spec.crossplane = { compositionRef: { name: COMPOSITION_NAME } };
   return c as Record<string, unknown>;
 }

@@ -22,17 +22,27 @@ export const SHORT_NAMES = ['pp', 'payplat'];
 export const CATEGORIES = ['crossplane', 'composite', 'payments'];
 export const XRD_NAME = `${PLURAL}.${API_GROUP}`;
 
-/** The name of the one Composition (optional resources are chosen by function-cel-filter). */
+/**
+ * The single Composition: every resource composed by the PaymentPlatform itself (optional ones
+ * chosen by function-cel-filter). The default before the nested layout; platforms created with it
+ * keep it, and a platform may still name it.
+ */
 export const COMPOSITION_NAME = `${PLURAL}-aws.${API_GROUP}`;
 
 /**
- * The nested layout (experimental, issue 11): internal composite resources per part of the
+ * The nested layout (issue 11; what a PaymentPlatform gets by default): internal composite resources per part of the
  * platform, composed by the PaymentPlatform's nested Composition (src/composition/nested.ts).
  */
 export const NESTED_API_GROUP = `internal.${API_GROUP}`;
 export const NESTED_API_VERSION = 'v1alpha1';
 export const NESTED_CATEGORIES = ['payments-internal'];
 export const NESTED_COMPOSITION_NAME = `${PLURAL}-aws-nested.${API_GROUP}`;
+/**
+ * The Composition a PaymentPlatform gets when it names none (the XRD's defaultCompositionRef;
+ * the offline renderer uses the same): the nested layout. Crossplane writes it into the
+ * platform's spec.crossplane.compositionRef, which cannot change afterwards.
+ */
+export const DEFAULT_COMPOSITION_NAME = NESTED_COMPOSITION_NAME;
 /** Whether an object (or a reference to one) is an internal XR of the nested layout: its API group. */
 export const isInternalApiVersion = (apiVersion: unknown): boolean =>
   typeof apiVersion === 'string' && apiVersion.startsWith(`${NESTED_API_GROUP}/`);

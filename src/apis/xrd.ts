@@ -5,7 +5,7 @@ import {
   API_GROUP,
   API_VERSION,
   CATEGORIES,
-  COMPOSITION_NAME,
+  DEFAULT_COMPOSITION_NAME,
   KIND,
   PLURAL,
   SHORT_NAMES,
@@ -48,7 +48,7 @@ export class PaymentPlatformXrd extends Construct {
         scope: 'Namespaced',
         group: API_GROUP,
         names: { kind: KIND, plural: PLURAL, singular: SINGULAR, shortNames: [...SHORT_NAMES], categories: [...CATEGORIES] },
-        defaultCompositionRef: { name: COMPOSITION_NAME },
+        defaultCompositionRef: { name: DEFAULT_COMPOSITION_NAME },
         versions: [
           {
             name: API_VERSION,

@@ -9,6 +9,7 @@ import {
   API_GROUP_VERSION,
   CHART_NAME,
   CHART_VERSION,
+  COMPOSITION_NAME,
   FUNCTIONS,
   READINESS_FUNCTION,
   functionName,
@@ -16,6 +17,7 @@ import {
   KUBE_VERSION_CONSTRAINT,
   LICENSE,
   MIN_CROSSPLANE_VERSION,
+  NESTED_COMPOSITION_NAME,
   PLURAL,
   PRODUCT,
   PRODUCT_DESCRIPTION,
@@ -41,6 +43,8 @@ export const CHART_PLACEHOLDERS: PlaceholderTable = {
     [RELEASE]: '{{ .Release.Name | quote }}',
     __PC_NAME__: '{{ .Values.providerConfig.name }}',
     __PC_SOURCE__: '{{ .Values.providerConfig.source }}',
+    // New platforms get the nested layout, or the single Composition when the layout is not installed.
+    __DEFAULT_COMPOSITION__: `{{ ternary "${NESTED_COMPOSITION_NAME}" "${COMPOSITION_NAME}" .Values.nested.enabled | quote }}`,
   },
   blocks: {
     __RUNTIME_CONFIG_REF__: [
@@ -130,10 +134,17 @@ export function endpointsRole(): Obj {
 export interface ChartInputs {
   readonly xrd: Obj;
   readonly composition: Obj;
-  /** The nested layout (experimental): internal XRDs and the Compositions of every level. */
+  /** The nested layout (the default): internal XRDs and the Compositions of every level. */
   readonly nested: { readonly xrds: Obj[]; readonly compositions: Obj[] };
   readonly resources: readonly ComposedResource[];
   readonly readme: { readonly apiReference: string };
+}
+
+/** A copy of the XRD whose defaultCompositionRef names `name`. */
+function withDefaultComposition(xrd: Obj, name: string): Obj {
+  const copy = JSON.parse(JSON.stringify(xrd)) as Obj;
+  (copy.spec as Obj).defaultCompositionRef = { name };
+  return copy;
 }
 
 /** Every file of the chart, by path relative to charts/payment-platform. */
@@ -208,7 +219,7 @@ export function chartFiles(inputs: ChartInputs): Record<string, string> {
     'templates/providers.yaml': template(providers, '.Values.providers.install'),
     'templates/activation-policy.yaml': template([activation], '.Values.activationPolicy.create'),
     'templates/rbac-crossplane-endpoints.yaml': template([aggregateRole]),
-    'templates/xrd.yaml': template([withMeta(inputs.xrd, 'api', WAVES.api)]),
+    'templates/xrd.yaml': template([withMeta(withDefaultComposition(inputs.xrd, '__DEFAULT_COMPOSITION__'), 'api', WAVES.api)]),
     'templates/composition.yaml': template([withMeta(inputs.composition, 'composition', WAVES.composition)]),
     'templates/nested.yaml': template(
       [

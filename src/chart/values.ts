@@ -47,9 +47,13 @@ export const VALUES: Readonly<Record<string, ValueNode>> = {
     create: leaf('Create a policy that activates exactly the kinds this Composition composes.', true, { type: 'boolean' }),
   }),
   nested: group(
-    "The nested layout (experimental): internal XRs per part of the platform, so that no XR trips Crossplane's watch-event circuit breaker at its default flags. A PaymentPlatform uses it when it sets spec.crossplane.compositionRef.name to paymentplatforms-aws-nested.platform.payments.io; the default stays the single Composition.",
+    "The nested layout: internal XRs per part of the platform, so that no XR trips Crossplane's watch-event circuit breaker at its default flags. New PaymentPlatforms get it (the XRD's defaultCompositionRef); platforms created with the single Composition keep it.",
     {
-      enabled: leaf('Install the internal XRDs and the Compositions of the nested layout.', true, { type: 'boolean' }),
+      enabled: leaf(
+        "Install the internal XRDs and the Compositions of the nested layout, and make it the default. false installs only the single Composition and makes it the default (every platform then composes its ~100 resources itself and trips the circuit breaker at Crossplane's default flags).",
+        true,
+        { type: 'boolean' },
+      ),
       readinessFunction: leaf(
         `The package of ${READINESS_FUNCTION.name}, the composition function the nested layout's pipelines run last (the Dockerfile's function target, packaged with function/package; installed with functions.install).`,
         `${READINESS_FUNCTION.package}:${READINESS_FUNCTION.version}`,

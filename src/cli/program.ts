@@ -146,7 +146,7 @@ src/diff/replacement.ts). provider-upjet-aws does not replace resources: it refu
 update and the resource stays Synced=False. A field in neither list is not known to force
 replacement; that is not a promise that AWS changes it in place.
 
-A platform of the nested layout (experimental) is rendered through every level of its tree, each
+A platform of the nested layout (the default) is rendered through every level of its tree, each
 internal XR as it is live, and the managed resources of every level are compared; its
 Compositions come from the same place (every Composition of the file or chart).
 

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+import { COMPOSITION_NAME } from '../apis/constants.js';
 import { type Io } from './io.js';
 
 /** The bundle's entry, as the build calls it (src/cli/main.ts `main`). */
@@ -41,16 +42,30 @@ export const quietIo = (stdin: string): Io => ({
   now: Date.now,
 });
 
-/** Runs every command on every claim; a command that does not exit 0 fails the build. */
+/**
+ * The Compositions a claim is run through: the one it gets by default (the nested layout) and the
+ * single Composition, which platforms created before the nested layout keep.
+ */
+const LAYOUTS: readonly (string | undefined)[] = [undefined, COMPOSITION_NAME];
+
+/** Runs every command on every claim in both layouts; a command that does not exit 0 fails the build. */
 export async function warmUp(cli: CliMain, root: string): Promise<void> {
-  for (const file of WARM_UP_CLAIMS) {
-    const claim = yaml.load(readFileSync(join(root, file), 'utf8')) as { metadata: { name: string } };
-    claim.metadata.name = WARM_UP_NAME;
-    // YAML, as users write claims (the parser compiles what it runs: JSON would leave YAML's paths out).
-    const io = quietIo(yaml.dump(claim));
-    for (const argv of WARM_UP_COMMANDS) {
-      const code = await cli.main(argv, { io });
-      if (code !== 0) throw new Error(`kubectl payments ${argv.join(' ')} < ${file} exited with ${code} in the build's warm-up`);
+  for (const file of WARM_UP_CLAIMS)
+    for (const composition of LAYOUTS) {
+      const claim = yaml.load(readFileSync(join(root, file), 'utf8')) as {
+        metadata: { name: string };
+        spec: Record<string, unknown>;
+      };
+      claim.metadata.name = WARM_UP_NAME;
+      if (composition) claim.spec.crossplane = { compositionRef: { name: composition } };
+      // YAML, as users write claims (the parser compiles what it runs: JSON would leave YAML's paths out).
+      const io = quietIo(yaml.dump(claim));
+      for (const argv of WARM_UP_COMMANDS) {
+        const code = await cli.main(argv, { io });
+        if (code !== 0)
+          throw new Error(
+            `kubectl payments ${argv.join(' ')} < ${file}${composition ? ` (${composition})` : ''} exited with ${code} in the build's warm-up`,
+          );
+      }
     }
-  }
 }

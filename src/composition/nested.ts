@@ -1,5 +1,5 @@
 /**
- * The nested layout of the PaymentPlatform (issue 11, experimental): the same composed resources
+ * The nested layout of the PaymentPlatform (issue 11; the default Composition): the same composed resources
  * as the one flat Composition, cut into a tree of small internal composite resources so that no
  * XR trips Crossplane's per-XR watch-event circuit breaker at its default flags (a token bucket
  * of 100 tokens refilled at 1/s; an update event costs 2 tokens, so an XR absorbs about 50 updates

@@ -10,7 +10,7 @@
  * id in its parent's Composition). A name may be both (the flow-log leaf holds the flow-log
  * resource), so they are kept apart.
  */
-import { COMPOSITION_NAME, isInternalApiVersion, KIND } from '../apis/constants.js';
+import { COMPOSITION_NAME, DEFAULT_COMPOSITION_NAME, isInternalApiVersion, KIND } from '../apis/constants.js';
 import { isObj, type Obj } from '../apis/obj.js';
 import { renderComposition, type ComposedOutput, type RenderMemo, type RenderResult } from './render.js';
 
@@ -28,8 +28,9 @@ const nameOf = (c: Obj): string => String((c.metadata as Obj | undefined)?.name)
 
 /**
  * A set over the single Composition and the nested layout's Compositions (loaded only when a
- * composite needs one of them). A PaymentPlatform without a compositionRef uses the single
- * Composition (the XRD's defaultCompositionRef); an internal kind has exactly one Composition.
+ * composite needs one of them). A PaymentPlatform without a compositionRef uses the XRD's
+ * defaultCompositionRef (DEFAULT_COMPOSITION_NAME, the nested layout's root); an internal kind
+ * has exactly one Composition.
  */
 export function compositionSet(flat: () => Obj, nested: () => readonly Obj[]): CompositionSet {
   const byName = (name: string): Obj | undefined =>
@@ -44,7 +45,7 @@ export function compositionSet(flat: () => Obj, nested: () => readonly Obj[]): C
           throw new Error(
             `${String(xr.kind)} ${String((xr.metadata as Obj | undefined)?.name)}: spec.crossplane.compositionRef.name "${ref}" is not a Composition of this package (it has ${[COMPOSITION_NAME, ...nested().map(nameOf)].filter((n) => !n.includes('.internal.')).join(', ')})`,
           );
-      } else if (xr.kind === KIND) c = flat();
+      } else if (xr.kind === KIND) c = byName(DEFAULT_COMPOSITION_NAME);
       else c = nested().find((x) => compositeKind(x) === xr.kind);
       if (!c) throw new Error(`no Composition of this package composes ${String(xr.kind)}`);
       if (compositeKind(c) !== xr.kind)

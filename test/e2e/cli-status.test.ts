@@ -10,14 +10,15 @@ import { getField } from '../../src/render/fieldpath.js';
 import { renderSteadyState } from '../../src/render/steady-state.js';
 import type { EvidenceReport } from '../../src/cli/evidence.js';
 import { main } from '../../src/cli/main.js';
-import { exampleClaims, ROOT } from '../helpers.js';
+import { exampleClaims, ROOT, singleVariant } from '../helpers.js';
 import { run, toolBin } from '../support/tools.js';
 import { ASYNC_CREATE_FAILURE, SYNC_FAILURE, cli, cond, liveFixture, type LiveFixture } from '../unit/cli-harness.js';
 import { dumpAll, ensureNamespace, installXrdCrd, kubectlOk, requireCluster, writeTmp } from './cluster.js';
 import { type Obj } from '../../src/apis/obj.js';
 
 const NS = 'cli-status';
-const production = JSON.parse(JSON.stringify(exampleClaims().find((c) => c.file.endsWith('production.yaml'))?.claim)) as Obj;
+// A platform of the single Composition (every managed resource its own): the nested tree is in reconcile.test.ts.
+const production = singleVariant(exampleClaims().find((c) => c.file.endsWith('production.yaml'))?.claim) as Obj;
 (production.metadata as Obj).namespace = NS;
 const NAME = String((production.metadata as Obj).name);
 const resources = renderSteadyState(production).final.resources;

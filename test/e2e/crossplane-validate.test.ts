@@ -354,15 +354,18 @@ describe('composed resources: crossplane resource validate with the XRD, the pro
     writeFileSync(input, dumpAll(objs));
     const r = cliValidate([ext], [input], 'text');
     const out = parseText(r.stdout);
+    // Named as Crossplane names composed resources: the XR that composes them, then their name in
+    // its Composition (the nested layout: the load balancer leaf, the root, the VPC leaf, the
+    // database's Usage set).
     expect(out.failed).toEqual([
+      'payments-edge-load-balancer-target-group',
       'payments-endpoints',
-      'payments-target-group',
-      'payments-usage-db-cluster-subnet-private-az1',
-      'payments-vpc',
+      'payments-network-vpc-vpc',
+      'payments-protection-database-usage-db-cluster-subnet-private-az1',
     ]);
     expect(out.summary).toEqual({ total: objs.length, missing: 0, success: objs.length - 4, failure: 4 });
     expect(r.stdout).toContain('unknown field: "cidrBlok"');
-    expect(r.stdout).toMatch(/payments-target-group : .*spec\.forProvider\.name is a required parameter/);
+    expect(r.stdout).toMatch(/payments-edge-load-balancer-target-group : .*spec\.forProvider\.name is a required parameter/);
     expect(r.code).toBe(1);
   });
 });

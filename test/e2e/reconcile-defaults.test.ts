@@ -32,6 +32,7 @@ import {
   LABEL_PLATFORM,
   NESTED_API_GROUP,
   NESTED_API_VERSION,
+  COMPOSITION_NAME,
   NESTED_COMPOSITION_NAME,
   PLURAL,
 } from '../../src/apis/constants.js';
@@ -168,7 +169,8 @@ test.each(cases)(
     const md = doc.metadata as Obj;
     const ns = `${String(md.namespace)}-${layout}`;
     md.namespace = ns;
-    if (layout === 'nested') (doc.spec as Obj).crossplane = { compositionRef: { name: NESTED_COMPOSITION_NAME } };
+    // Named either way (the XRD's default is the nested layout).
+    (doc.spec as Obj).crossplane = { compositionRef: { name: layout === 'nested' ? NESTED_COMPOSITION_NAME : COMPOSITION_NAME } };
     cp.namespace(ns);
     const crds = cp.list('crd');
     const paths = crds

@@ -27,13 +27,15 @@ import { PACKAGE_CONTENTS, PACKAGE_EXAMPLES } from '../../src/package/configurat
 import { seedConfigurationPackage } from '../reconcile/packages.js';
 import { toolBin } from '../support/tools.js';
 import { type Obj } from '../../src/apis/obj.js';
-import { ROOT } from '../helpers.js';
+import { ROOT, singleVariant } from '../helpers.js';
 import { CrossplaneCluster, FAST_XP_ARGS, isTrue, resourceRefs, until } from './reconcile-harness.js';
 
 jest.setTimeout(900_000);
 
 const PP = `${PLURAL}.${API_GROUP}`;
-const claim = yaml.load(readFileSync(join(ROOT, 'examples/claims/minimal.yaml'), 'utf8')) as Obj;
+// The single Composition, named (the XRD's default is the nested layout): the upgrade below
+// changes that Composition.
+const claim = singleVariant(yaml.load(readFileSync(join(ROOT, 'examples/claims/minimal.yaml'), 'utf8'))) as Obj;
 const { name, namespace } = claim.metadata as { name: string; namespace: string };
 const nameOf = (o: Obj): string => String((o.metadata as Obj).name);
 
@@ -136,7 +138,10 @@ const PINNED_NS = 'team-pinned';
 const pinned: Obj = {
   ...claim,
   metadata: { ...(claim.metadata as Obj), namespace: PINNED_NS },
-  spec: { ...(claim.spec as Obj), crossplane: { compositionUpdatePolicy: 'Manual' } },
+  spec: {
+    ...(claim.spec as Obj),
+    crossplane: { ...((claim.spec as Obj).crossplane as Obj), compositionUpdatePolicy: 'Manual' },
+  },
 };
 const V2 = 'xpkg.crossplane.io/payments/payment-platform:v0.2.0';
 const UPGRADE_TAG = 'payment-platform-upgrade-test';
@@ -206,7 +211,12 @@ function compositionFile(dir: string, name: string, composition: Obj): string {
   writeFileSync(file, yaml.dump(composition, { noRefs: true, lineWidth: -1 }));
   return file;
 }
-const CLAIM_FILE = join(ROOT, 'examples/claims/minimal.yaml');
+/** The claim as applied (naming the single Composition), for kubectl payments diff. */
+const CLAIM_FILE = (() => {
+  const file = join(mkdtempSync(join(tmpdir(), 'pp-claim-')), 'minimal.yaml');
+  writeFileSync(file, yaml.dump(claim));
+  return file;
+})();
 
 test('upgrade to a package with a changed Composition: the Automatic platform follows, the Manual one waits until its revision is moved; nothing is re-created', async () => {
   cp.namespace(PINNED_NS);

@@ -15,6 +15,7 @@ import {
   ANNOTATION_COMPOSITION_RESOURCE_NAME,
   ANNOTATION_EXTERNAL_NAME,
   API_GROUP,
+  COMPOSITION_NAME,
   LABEL_PLATFORM,
   NESTED_API_GROUP,
   NESTED_COMPOSITION_NAME,
@@ -48,21 +49,25 @@ interface Claim {
   readonly namespace: string;
   readonly doc: Obj;
 }
+/** A claim file through the single Composition (named: the XRD's default is the nested layout). */
 const claim = (file: string): Claim => {
   const doc = yaml.load(readFileSync(join(ROOT, file), 'utf8')) as Obj;
   const md = doc.metadata as Obj;
-  return { file, name: String(md.name), namespace: String(md.namespace), doc };
+  (doc.spec as Obj).crossplane = { compositionRef: { name: COMPOSITION_NAME } };
+  return { file: `${file} (single Composition)`, name: String(md.name), namespace: String(md.namespace), doc };
 };
 const MINIMAL = claim('examples/claims/minimal.yaml');
 const PRODUCTION = claim('examples/claims/production.yaml');
 const EVERY_OPTION = claim('test/fixtures/claims/valid/every-option.yaml');
 const CLAIMS = [MINIMAL, PRODUCTION, EVERY_OPTION];
-/** The minimal claim again, in its own namespace, composed by the nested layout. */
+/**
+ * The minimal claim again, in its own namespace, as the file is: it names no Composition, so
+ * Crossplane gives it the XRD's default, the nested layout.
+ */
 const NESTED: Claim = (() => {
-  const doc = JSON.parse(JSON.stringify(MINIMAL.doc)) as Obj;
+  const doc = yaml.load(readFileSync(join(ROOT, 'examples/claims/minimal.yaml'), 'utf8')) as Obj;
   doc.metadata = { ...(doc.metadata as Obj), namespace: 'team-nested' };
-  (doc.spec as Obj).crossplane = { compositionRef: { name: NESTED_COMPOSITION_NAME } };
-  return { file: `${MINIMAL.file} (nested layout)`, name: MINIMAL.name, namespace: 'team-nested', doc };
+  return { file: 'examples/claims/minimal.yaml (nested layout, the default)', name: MINIMAL.name, namespace: 'team-nested', doc };
 })();
 /** Internal XRs of one platform in the nested layout (src/composition/nested.ts: 44 XRDs). */
 const NESTED_XRS = 44;
@@ -353,6 +358,8 @@ describe('nested layout (experimental): the same platform as a tree of small XRs
       () => isTrue(xrOf(NESTED), 'Synced') && isTrue(xrOf(NESTED), 'Ready'),
     );
     console.log(`${NESTED.file}: Ready after ${Math.round((Date.now() - started) / 1000)} s (circuit breaker widened)`);
+    // It named no Composition: Crossplane wrote the XRD's default into it.
+    expect((((xrOf(NESTED)!.spec as Obj).crossplane as Obj).compositionRef as Obj).name).toBe(NESTED_COMPOSITION_NAME);
     const status = xrOf(NESTED)!.status as Obj;
     expect(COMMON_STATUS.filter((k) => status[k] === undefined || status[k] === '')).toEqual([]);
     const cm = cp.get('configmap', `${NESTED.name}-endpoints`, NESTED.namespace);
@@ -498,7 +505,7 @@ describe('nested layout (experimental): the same platform as a tree of small XRs
   test('a platform cannot move between the single Composition and the nested layout', () => {
     for (const [c, to] of [
       [MINIMAL, NESTED_COMPOSITION_NAME],
-      [NESTED, `${PLURAL}-aws.${API_GROUP}`],
+      [NESTED, COMPOSITION_NAME],
     ] as const) {
       const r = cp.kubectl([
         'patch',

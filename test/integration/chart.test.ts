@@ -28,7 +28,7 @@ describe('the Helm chart', () => {
 
   test("the Helm release fits its Secret with room to spare (Kubernetes caps a Secret's data at 1 MiB)", () => {
     // The release object helm install stores, encoded as Helm's storage driver does it
-    // (JSON, gzip at best compression, base64). The nested layout's 29 XRDs each used to carry
+    // (JSON, gzip at best compression, base64). The nested layout's XRDs (29 then) each used to carry
     // the whole parameters schema: 900 KiB, so that a few more XRDs failed helm install with
     // "Secret ... is invalid: data: Too long".
     const r = run(toolBin('helm'), [
@@ -60,6 +60,14 @@ describe('the Helm chart', () => {
     expect(byKind('CompositeResourceDefinition').filter(nested)).toHaveLength(44);
     expect(byKind('Composition').filter(nested)).toHaveLength(44);
     const without = template('--set', 'nested.enabled=false');
+    // New platforms get the nested layout; without it installed, the single Composition.
+    const defaultComposition = (o: Obj[]) =>
+      (
+        (o.find((x) => x.kind === 'CompositeResourceDefinition' && !nested(String((x.metadata as Obj).name)))?.spec as Obj)
+          .defaultCompositionRef as Obj
+      ).name;
+    expect(defaultComposition(objs)).toBe('paymentplatforms-aws-nested.platform.payments.io');
+    expect(defaultComposition(without)).toBe('paymentplatforms-aws.platform.payments.io');
     expect(without.filter((o) => o.kind === 'CompositeResourceDefinition').map((o) => (o.metadata as Obj).name)).toEqual([
       'paymentplatforms.platform.payments.io',
     ]);

@@ -5,7 +5,7 @@
  */
 import { renderClaim } from '../../src/render/claim.js';
 import { PLATFORM_TAG_KEYS } from '../../src/apis/payment-platform.js';
-import { validFixtures } from '../helpers.js';
+import { singleVariant, validFixtures } from '../helpers.js';
 import { type Obj } from '../../src/apis/obj.js';
 
 const claim = (name: string, parameters: Obj): Obj => ({
@@ -18,7 +18,7 @@ const claim = (name: string, parameters: Obj): Obj => ({
 const forProvider = (r: Obj): Obj => ((r.spec as { forProvider?: Obj } | undefined)?.forProvider ?? {}) as Obj;
 
 function subnetZones(c: Obj): string[] {
-  const out = renderClaim(c);
+  const out = renderClaim(singleVariant(c));
   expect(out.findings).toEqual([]);
   return ['az1', 'az2', 'az3'].map((z) => {
     const s = out.resources.find((r) => r.name === `subnet-private-${z}`);
@@ -51,7 +51,7 @@ describe("tags: the platform's own keys win over the claim's", () => {
 
   test("the colliding fixture renders the platform's values and keeps the claim's other tags", () => {
     expect(fixture).toBeDefined();
-    const out = renderClaim(fixture?.claim);
+    const out = renderClaim(singleVariant(fixture?.claim));
     expect(out.findings).toEqual([]);
     const vpc = out.resources.find((r) => r.name === 'vpc')?.resource as Obj;
     expect(forProvider(vpc).tags).toEqual({
@@ -86,7 +86,7 @@ describe("tags: the platform's own keys win over the claim's", () => {
         monitoring: { alarmEmail: 'a@example.com' },
       }),
     ]) {
-      const out = renderClaim(c);
+      const out = renderClaim(singleVariant(c));
       expect(out.findings).toEqual([]);
       for (const r of out.resources)
         for (const k of Object.keys((forProvider(r.resource)?.tags as Obj | undefined) ?? {})) keys.add(k);

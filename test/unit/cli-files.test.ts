@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { ROOT } from '../helpers.js';
+import yaml from 'js-yaml';
+import { ROOT, singleVariant } from '../helpers.js';
 import { COMMANDS } from '../../src/cli/main.js';
 import { helpCommandLines } from '../../src/cli/launch.js';
 import { cli } from './cli-harness.js';
@@ -30,6 +31,14 @@ function kp(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; bin?: stri
 const INVALID = 'test/fixtures/claims/invalid/wrong-type.yaml';
 const MINIMAL = 'examples/claims/minimal.yaml';
 const PRODUCTION = 'examples/claims/production.yaml';
+/** A copy of an example that names the single Composition (the XRD's default is the nested layout). */
+const singleFile = (file: string): string => {
+  const out = join(TMP, `single-${basename(file)}`);
+  writeFileSync(out, yaml.dump(singleVariant(yaml.load(readFileSync(join(ROOT, file), 'utf8')))));
+  return out;
+};
+const SINGLE_MINIMAL = singleFile(MINIMAL);
+const SINGLE_PRODUCTION = singleFile(PRODUCTION);
 
 describe('-f given several times, and directories, as kubectl reads them', () => {
   test('validate: an invalid first file is not hidden by a valid second one (exit 1, both reported)', () => {
@@ -73,11 +82,14 @@ describe('-f given several times, and directories, as kubectl reads them', () =>
   test('render -f A -f B renders both claims: the items of each, in order', () => {
     const items = (args: string[]) =>
       (JSON.parse(kp(['render', ...args, '-o', 'json']).stdout) as { items: { metadata: { name?: string } }[] }).items.length;
-    const a = items(['-f', MINIMAL]);
-    const b = items(['-f', PRODUCTION]);
+    const a = items(['-f', SINGLE_MINIMAL]);
+    const b = items(['-f', SINGLE_PRODUCTION]);
     expect(a).toBe(82);
     expect(b).toBe(94);
-    expect(items(['-f', MINIMAL, '-f', PRODUCTION])).toBe(a + b);
+    expect(items(['-f', SINGLE_MINIMAL, '-f', SINGLE_PRODUCTION])).toBe(a + b);
+    // The default (nested) layout's first reconcile: 13 internal XRs and 30 resources (ConfigMap,
+    // network core, six zones); the key set, the storage and the application wait for outputs.
+    expect(items(['-f', MINIMAL])).toBe(43);
   });
 
   test('render of several claims: an invalid one exits 1 and the valid one is still rendered', () => {
@@ -145,21 +157,34 @@ describe('the render note names only resources the claim composes', () => {
   ];
 
   test('development (minimal): 13 held back, no kms-key-logs; the count adds up to --steady-state', () => {
-    const r = kp(['render', '-f', MINIMAL, '-o', 'table']);
+    const r = kp(['render', '-f', SINGLE_MINIMAL, '-o', 'table']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe(
       `note: 82 resources on the first reconcile; 13 more wait for outputs of others (${HELD.join(', ')}); --steady-state shows them\n`,
     );
-    const steady = JSON.parse(kp(['render', '-f', MINIMAL, '--steady-state', '-o', 'json']).stdout) as { items: unknown[] };
+    const steady = JSON.parse(kp(['render', '-f', SINGLE_MINIMAL, '--steady-state', '-o', 'json']).stdout) as {
+      items: unknown[];
+    };
     expect(steady.items.length).toBe(82 + 13);
   });
 
+  test('the nested layout (the default): whole subtrees wait; the steady state adds the 44 internal XRs to the same 95', () => {
+    const r = kp(['render', '-f', MINIMAL, '-o', 'table']);
+    expect(r.stderr).toBe(
+      'note: 43 resources on the first reconcile; 3 more wait for outputs of others (application, keys, storage); --steady-state shows them\n',
+    );
+    const steady = JSON.parse(kp(['render', '-f', MINIMAL, '--steady-state', '-o', 'json']).stdout) as { items: unknown[] };
+    expect(steady.items.length).toBe(95 + 44);
+  });
+
   test('production: the WAF log key is held back too', () => {
-    const r = kp(['render', '-f', PRODUCTION, '-o', 'table']);
+    const r = kp(['render', '-f', SINGLE_PRODUCTION, '-o', 'table']);
     expect(r.stderr).toContain(
       '14 more wait for outputs of others (flow-log, kms-key-data, kms-key-storage, kms-key-alarms, kms-key-logs,',
     );
-    const steady = JSON.parse(kp(['render', '-f', PRODUCTION, '--steady-state', '-o', 'json']).stdout) as { items: unknown[] };
+    const steady = JSON.parse(kp(['render', '-f', SINGLE_PRODUCTION, '--steady-state', '-o', 'json']).stdout) as {
+      items: unknown[];
+    };
     expect(steady.items.length).toBe(94 + 14);
   });
 });

@@ -2,12 +2,12 @@ import { fetchPlatform } from '../../src/cli/status/cluster.js';
 import { renderClaim } from '../../src/render/claim.js';
 import { buildStatus, deepestCause, age, isFailing, resourceRefsOf } from '../../src/cli/status/model.js';
 import { CliError } from '../../src/cli/errors.js';
-import { exampleClaims } from '../helpers.js';
+import { exampleClaims, singleVariant } from '../helpers.js';
 import { ASYNC_CREATE_FAILURE, SYNC_FAILURE, cli, cond, fakeCluster, liveFixture, T0, type LiveFixture } from './cli-harness.js';
 import { type Obj } from '../../src/apis/obj.js';
 
 const claim = exampleClaims().find((c) => c.file.endsWith('production.yaml'))?.claim as Obj;
-const resources = renderClaim(claim).resources;
+const resources = renderClaim(singleVariant(claim)).resources;
 const total = resources.length;
 
 /** db-cluster failing at AWS, the load balancer still creating, the ConfigMap not there yet. */

@@ -13,7 +13,7 @@ import { renderClaim } from '../../src/render/claim.js';
 import { checkSelectors } from '../../src/render/selectors.js';
 import { renderSteadyState } from '../../src/render/steady-state.js';
 import { claimToTerraform } from '../../src/scan/scan.js';
-import { exampleClaims, nestedVariant, validFixtures } from '../helpers.js';
+import { exampleClaims, nestedVariant, singleVariant, validFixtures } from '../helpers.js';
 import { cli } from './cli-harness.js';
 
 const canon = (v: unknown): unknown =>
@@ -55,7 +55,7 @@ const awsSide = (r: Obj) =>
 const claims = [...exampleClaims(), ...validFixtures().filter((f) => /every-option|staging-per-az-https/.test(f.file))];
 
 describe.each(claims.map((c) => [c.file, c.claim] as const))('%s in the nested layout', (_file, claim) => {
-  const flat = renderSteadyState(claim);
+  const flat = renderSteadyState(singleVariant(claim));
   const nested = renderSteadyState(nestedVariant(claim));
 
   test('composes the same managed resources, with the same AWS fields, and reports the same status', () => {

@@ -3,9 +3,13 @@
  * its composed resources as Crossplane and the providers would leave them, from the offline
  * renderer's steady state (`renderSteadyState`: the real Composition, placeholder AWS answers).
  * Rendered once per claim and instantiated by name, so a thousand platforms cost one render.
+ * A claim that names no Composition is rendered with the single one (every managed resource
+ * referenced by the platform itself, as a platform created before the nested layout has them);
+ * the nested layout's tree is read by the operator through --composite-kinds
+ * (test/unit/operator-nested.test.ts, test/e2e/reconcile.test.ts).
  * Not part of the operator's runtime (it needs the development dependencies).
  */
-import { API_GROUP_VERSION, KIND } from '../../apis/constants.js';
+import { API_GROUP_VERSION, COMPOSITION_NAME, KIND } from '../../apis/constants.js';
 import { pluralOf } from '../../chart/kinds.js';
 import { fakeArn, renderSteadyState } from '../../render/steady-state.js';
 import type { Obj } from '../kube/objects.js';
@@ -39,6 +43,9 @@ export function liveTemplate(claim: Obj): LiveTemplate {
   const c = JSON.parse(JSON.stringify(claim)) as Obj;
   const md = (c.metadata ?? {}) as Obj;
   c.metadata = { ...md, name: PLACEHOLDER_NAME, namespace: 'zzplaceholderns', uid: '00000000-0000-4000-8000-000000000000' };
+  const spec = (c.spec ?? {}) as Obj;
+  const xp = (spec.crossplane ?? {}) as Obj;
+  c.spec = { ...spec, crossplane: { ...xp, compositionRef: xp.compositionRef ?? { name: COMPOSITION_NAME } } };
   const s = renderSteadyState(c);
   const resources = s.final.resources.map((r) => {
     const resource = JSON.parse(JSON.stringify(r.resource)) as Obj;
