@@ -4,7 +4,7 @@
  * Crossplane calls a function (apiextensions.fn.proto.v1.FunctionRunnerService/RunFunction).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,18 +23,22 @@ const dir = mkdtempSync(join(tmpdir(), 'pp-fn-'));
 /** A CA and a leaf it signs for localhost/127.0.0.1, usable as server and client (as Crossplane's test PKI). */
 function pki(name: string): { ca: string; crt: string; key: string } {
   const d = join(dir, name);
-  execFileSync('mkdir', ['-p', d]);
+  mkdirSync(d, { recursive: true });
   const ossl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  ossl(
-    'req',
-    '-x509',
+  // A new P-256 key, unencrypted (openssl req -newkey).
+  const newKey = (file: string) => [
     '-newkey',
     'ec',
     '-pkeyopt',
     'ec_paramgen_curve:prime256v1',
     '-nodes',
     '-keyout',
-    join(d, 'ca.key'),
+    join(d, file),
+  ];
+  ossl(
+    'req',
+    '-x509',
+    ...newKey('ca.key'),
     '-out',
     join(d, 'ca.crt'),
     '-days',
@@ -46,20 +50,7 @@ function pki(name: string): { ca: string; crt: string; key: string } {
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   );
-  ossl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    join(d, 'tls.key'),
-    '-out',
-    join(d, 'tls.csr'),
-    '-subj',
-    '/CN=localhost',
-  );
+  ossl('req', ...newKey('tls.key'), '-out', join(d, 'tls.csr'), '-subj', '/CN=localhost');
   writeFileSync(
     join(d, 'leaf.ext'),
     'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n',
