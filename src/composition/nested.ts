@@ -45,7 +45,7 @@ import {
 import { isObj, type Obj } from '../apis/obj.js';
 import { statusSchema } from '../apis/payment-platform.js';
 import type { JsonSchema } from '../apis/schema.js';
-import { fromXr, key, toXr, transform, type Patch } from './patches.js';
+import { expandPatchSets, fromXr, key, toXr, transform, type Patch, type PatchSet } from './patches.js';
 import { sharedPatchSets, type ComposedResource } from './subsystem.js';
 import { STEP_AUTO_READY, STEP_FILTER, STEP_PATCH_AND_TRANSFORM, STEP_READINESS } from './composition.js';
 import { INPUT_API_VERSION as READINESS_INPUT_API_VERSION, INPUT_KIND as READINESS_INPUT_KIND } from '../function/readiness.js';
@@ -437,17 +437,11 @@ interface Template {
  * the endpoints ConfigMap, which waits for nothing), and those a consumer outside its subtree
  * reads through its parent. Every other key it writes is held until it is Ready.
  */
-function urgentKeys(
-  templates: readonly Template[],
-  patchSets: readonly { name: string; patches: Patch[] }[],
-  outside: ReadonlySet<string>,
-) {
+function urgentKeys(templates: readonly Template[], patchSets: readonly PatchSet[], outside: ReadonlySet<string>) {
   const urgent = new Set(outside);
   const required = new Set<string>();
   for (const t of templates) {
-    const patches = (t.patches ?? []).flatMap((p) =>
-      p.type === 'PatchSet' ? (patchSets.find((s) => s.name === p.patchSetName)?.patches ?? []) : [p],
-    );
+    const patches = expandPatchSets(t.patches ?? [], patchSets);
     const waitsForNothing = (t.readinessChecks ?? []).some((c) => c.type === 'None');
     for (const p of patches)
       for (const path of fromPaths(p)) {
@@ -472,7 +466,7 @@ function readinessStep(
   templates: readonly Template[],
   optional: ReadonlySet<string>,
   writes: ReadonlySet<string>,
-  patchSets: readonly { name: string; patches: Patch[] }[],
+  patchSets: readonly PatchSet[],
   outside: ReadonlySet<string>,
 ): Obj {
   const { urgent, required } = urgentKeys(templates, patchSets, outside);

@@ -43,6 +43,26 @@ export type Patch =
     }
   | { type: 'PatchSet'; patchSetName: string };
 
+/** A PatchSet of function-patch-and-transform's `Resources` input: patches a template names. */
+export interface PatchSet {
+  readonly name: string;
+  readonly patches: readonly Patch[];
+}
+
+/**
+ * A template's patches with each `PatchSet` reference replaced by that set's patches, in order,
+ * as function-patch-and-transform resolves them; a reference to a set the input does not define
+ * fails as it does there.
+ */
+export function expandPatchSets(patches: readonly Patch[], sets: readonly PatchSet[]): Patch[] {
+  return patches.flatMap((p) => {
+    if (p.type !== 'PatchSet') return [p];
+    const set = sets.find((s) => s.name === p.patchSetName);
+    if (!set) throw new Error(`cannot resolve PatchSets: PatchSet ${p.patchSetName} does not exist`);
+    return set.patches;
+  });
+}
+
 export type ReadinessCheck =
   { type: 'None' } | { type: 'MatchCondition'; matchCondition: { type: string; status: 'True' | 'False' | 'Unknown' } };
 

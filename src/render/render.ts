@@ -15,7 +15,7 @@ import {
 } from '../apis/constants.js';
 import { compositeReady, parseInput, releasedStatus } from '../function/readiness.js';
 import { Environment } from '@marcbachmann/cel-js';
-import type { Patch, Transform } from '../composition/patches.js';
+import { expandPatchSets, type Patch, type PatchSet, type Transform } from '../composition/patches.js';
 import { findField, MISSING, setField } from './fieldpath.js';
 import { goSprintf } from './sprintf.js';
 import { applyTransforms, UnsupportedError } from './transforms.js';
@@ -199,17 +199,10 @@ function patchAndTransform(
   warnings: string[],
   memos: RenderMemo | undefined,
 ) {
-  const patchSets = new Map<string, Patch[]>(
-    ((input.patchSets as { name: string; patches: Patch[] }[]) ?? []).map((s) => [s.name, s.patches]),
-  );
+  const patchSets = (input.patchSets as PatchSet[] | undefined) ?? [];
   const out = new Map<string, { resource: Obj; ready: boolean }>();
   for (const t of (input.resources as TemplateResource[]) ?? []) {
-    const patches = (t.patches ?? []).flatMap((p) => {
-      if (p.type !== 'PatchSet') return [p];
-      const set = patchSets.get(p.patchSetName);
-      if (!set) throw new Error(`cannot resolve PatchSets: PatchSet ${p.patchSetName} does not exist`);
-      return set;
-    });
+    const patches = expandPatchSets(t.patches ?? [], patchSets);
     const obs = observed[t.name];
     const read = memos ? reads(patches, xr) : [];
     let memo = memos?.templates.get(t);
