@@ -191,6 +191,24 @@ const sameValue = (a: unknown, b: unknown): boolean =>
 const sameReads = (a: readonly unknown[], b: readonly unknown[]): boolean =>
   a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
 
+/**
+ * A template's patches with its PatchSets expanded, once per template object and input: the
+ * steady state renders every template of the Composition in each of its reconciles, and the
+ * startup snapshot of `kubectl payments` keeps what its warm-up expanded.
+ */
+const expanded = new WeakMap<
+  object,
+  { readonly source: readonly Patch[] | undefined; readonly sets: readonly PatchSet[]; readonly patches: readonly Patch[] }
+>();
+function templatePatches(t: TemplateResource, sets: readonly PatchSet[]): readonly Patch[] {
+  const hit = expanded.get(t);
+  if (hit && hit.source === t.patches && hit.sets === sets) return hit.patches;
+  const patches = expandPatchSets(t.patches ?? [], sets);
+  expanded.set(t, { source: t.patches, sets, patches });
+  return patches;
+}
+const NO_PATCH_SETS: readonly PatchSet[] = [];
+
 function patchAndTransform(
   input: Obj,
   xr: Obj,
@@ -199,10 +217,10 @@ function patchAndTransform(
   warnings: string[],
   memos: RenderMemo | undefined,
 ) {
-  const patchSets = (input.patchSets as PatchSet[] | undefined) ?? [];
+  const patchSets = (input.patchSets as PatchSet[] | undefined) ?? NO_PATCH_SETS;
   const out = new Map<string, { resource: Obj; ready: boolean }>();
   for (const t of (input.resources as TemplateResource[]) ?? []) {
-    const patches = expandPatchSets(t.patches ?? [], patchSets);
+    const patches = templatePatches(t, patchSets);
     const obs = observed[t.name];
     const read = memos ? reads(patches, xr) : [];
     let memo = memos?.templates.get(t);
