@@ -23,7 +23,17 @@ import { isAwsManaged, PROVIDER_MODELS, PROVIDER_MODELS_BUNDLE } from '../render
 import { COMPOSITION_FILES, compileCompositions } from '../render/package-compositions.js';
 import { type Io } from './io.js';
 import { loadBundle, writeCodeCaches } from '../util/script.js';
-import { CLI_BUNDLE, HELP_FILE, helpCommandLines, helpKey, SNAPSHOT_BLOB, type CannedOutput, type HelpFile } from './launch.js';
+import {
+  CLI_BUNDLE,
+  HELP_FILE,
+  helpCommandLines,
+  helpKey,
+  SNAPSHOT_BLOB,
+  SNAPSHOT_FLAGS,
+  snapshotV8Flags,
+  type CannedOutput,
+  type HelpFile,
+} from './launch.js';
 import { quietIo, warmUp, type CliMain } from './warm-up.js';
 
 /** JavaScript source with every UTF-16 unit above 0x7f written as its \\uXXXX escape. */
@@ -157,7 +167,11 @@ const snapshotEntry = join(outdir, 'snapshot.cjs');
 await build({ ...commonJs, entryPoints: ['src/cli/snapshot.ts'], outfile: snapshotEntry });
 toAscii(snapshotEntry);
 const blob = join(root, SNAPSHOT_BLOB);
-const made = spawnSync(process.execPath, ['--snapshot-blob', `${blob}.partial`, '--build-snapshot', snapshotEntry], {
+const v8Options = spawnSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+if (v8Options.status !== 0) throw new Error(`node --v8-options exited with ${v8Options.status ?? v8Options.signal}`);
+const v8Flags = snapshotV8Flags(v8Options.stdout);
+rmSync(join(root, SNAPSHOT_FLAGS), { force: true });
+const made = spawnSync(process.execPath, [...v8Flags, '--snapshot-blob', `${blob}.partial`, '--build-snapshot', snapshotEntry], {
   encoding: 'utf8',
 });
 if (made.status !== 0) {
@@ -165,8 +179,9 @@ if (made.status !== 0) {
     `node --build-snapshot ${snapshotEntry} exited with ${made.status ?? made.signal}:\n${made.stderr}${made.stdout}`,
   );
 }
+writeFileSync(join(root, SNAPSHOT_FLAGS), `${v8Flags.join(' ')}\n`);
 renameSync(`${blob}.partial`, blob);
 
 console.log(
-  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_FILES.map((f) => f.json).join(', ')}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, ${caches.length} code caches, ${HELP_FILE}: ${Object.keys(outputs).length} help and version outputs, and the startup snapshot ${SNAPSHOT_BLOB} for Node.js ${process.version})`,
+  `bundled kubectl payments into ${outdir} (with ${COMPOSITION_FILES.map((f) => f.json).join(', ')}, the provider models of ${sorted.length} kinds, ${PROVIDER_MODELS_BUNDLE}, ${caches.length} code caches, ${HELP_FILE}: ${Object.keys(outputs).length} help and version outputs, and the startup snapshot ${SNAPSHOT_BLOB} for Node.js ${process.version}, V8 flags ${v8Flags.join(' ') || '(none)'} in ${SNAPSHOT_FLAGS})`,
 );

@@ -23,6 +23,37 @@ export const NODE_ENTRY = join('bin', 'kubectl-payments.js');
 /** The CLI's V8 startup snapshot, made by the build (src/cli/snapshot.ts). */
 export const SNAPSHOT_BLOB = join('dist', 'cli', 'cli.blob');
 
+/**
+ * The V8 flags the snapshot was made with, one line beside it (`cli.blob.flags`): Node.js starts
+ * from a snapshot only with the flags it was made with, so the shell entry reads this file and
+ * passes them. Written by the build (src/cli/bundle.ts, snapshotV8Flags).
+ */
+export const SNAPSHOT_FLAGS = `${SNAPSHOT_BLOB}.flags`;
+
+/**
+ * V8 flags for a `kubectl payments` process, for the V8 of the Node.js that runs the build
+ * (`node --v8-options`, its flag list): optimize later. A command on one claim is over in a
+ * tenth of a second, and V8's optimizing compilers, which start on functions a few thousand
+ * calls in, spent about a fifth of its CPU on code it then barely ran (`make bench-render`);
+ * raised thresholds leave that code to the baseline compiler, and code that stays hot (a
+ * command on tens of claims) is still optimized. V8 11 (Node.js 20) counts bytecode executed
+ * (`--interrupt-budget`, 4x its default of 67,584); V8 12 and later count calls
+ * (`--invocation-count-for-*`, 10x their defaults of 400, 100 and 3,000). A V8 that has neither
+ * gets none.
+ */
+export function snapshotV8Flags(v8Options: string): string[] {
+  const has = (flag: string): boolean => new RegExp(`^\\s*--${flag}\\s`, 'm').test(v8Options);
+  const counts = ['invocation-count-for-maglev', 'invocation-count-for-maglev-osr', 'invocation-count-for-turbofan'];
+  if (counts.every(has))
+    return [
+      '--invocation-count-for-maglev=4000',
+      '--invocation-count-for-maglev-osr=1000',
+      '--invocation-count-for-turbofan=30000',
+    ];
+  if (has('interrupt-budget')) return ['--interrupt-budget=270336'];
+  return [];
+}
+
 /** What the program printed for its help and version command lines, made by the build. */
 export const HELP_FILE = join('dist', 'cli', 'help.json');
 

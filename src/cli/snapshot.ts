@@ -22,13 +22,13 @@ import { fileURLToPath } from 'node:url';
 import { startupSnapshot } from 'node:v8';
 import { packageRoot } from '../paths.js';
 import { loadBundle, setEsmImporter } from '../util/script.js';
-import { CLI_BUNDLE, NODE_ENTRY, runCli } from './launch.js';
+import { CLI_BUNDLE, NODE_ENTRY, runCli, SNAPSHOT_FLAGS } from './launch.js';
 import { warmUp, type CliMain } from './warm-up.js';
 
 const root = packageRoot();
 const entry = realpathSync(join(root, NODE_ENTRY));
 
-const SNAPSHOT_HINT = `this is the startup snapshot of kubectl-payments; run it as bin/kubectl-payments (it starts \`node --snapshot-blob <this blob> ${entry} ARGS\`)`;
+const SNAPSHOT_HINT = `this is the startup snapshot of kubectl-payments; run it as bin/kubectl-payments (it starts \`node <the V8 flags in ${SNAPSHOT_FLAGS}> --snapshot-blob <this blob> ${entry} ARGS\`)`;
 
 function start(): void {
   const given = process.argv[1];

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ROOT } from '../helpers.js';
 import { COMMANDS } from '../../src/cli/main.js';
-import { CLI_BUNDLE, helpCommandLines, SNAPSHOT_BLOB } from '../../src/cli/launch.js';
+import { CLI_BUNDLE, helpCommandLines, SNAPSHOT_BLOB, SNAPSHOT_FLAGS, snapshotV8Flags } from '../../src/cli/launch.js';
 import { WARM_UP_NAME } from '../../src/cli/warm-up.js';
 
 // Each test runs whole processes (the help test 24 of them): give a loaded machine time.
@@ -56,6 +56,13 @@ function nodeCommand(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; e
   return line.replace(/^\+ (exec )?/, '').replaceAll(`${ROOT}/`, '');
 }
 
+/** The V8 flags the build made the snapshot with (one line), as the shell entry passes them. */
+const FLAGS = existsSync(join(ROOT, SNAPSHOT_FLAGS)) ? readFileSync(join(ROOT, SNAPSHOT_FLAGS), 'utf8').trim() : '<missing>';
+const V8_FLAGS = FLAGS.split(' ').filter(Boolean);
+const SNAPSHOT_COMMAND = new RegExp(
+  `^node ${V8_FLAGS.map((f) => `${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `).join('')}--snapshot-blob \\S*dist/cli/cli\\.blob \\S*bin/kubectl-payments\\.js `,
+);
+
 const MINIMAL = 'examples/claims/minimal.yaml';
 const PRODUCTION = 'examples/claims/production.yaml';
 // The report's first lines say when it was made; nothing else in any output depends on the clock.
@@ -63,6 +70,39 @@ const timeless = (r: Run): Run => ({ ...r, stdout: r.stdout.replace(/^\| Generat
 
 test('the build made the snapshot', () => {
   expect(existsSync(join(ROOT, SNAPSHOT_BLOB))).toBe(true);
+});
+
+describe('the V8 flags of the snapshot', () => {
+  // Lines as `node --v8-options` prints them (Node.js 20's V8 11.3; Node.js 24's V8 13.6).
+  const v8 = (...flags: string[]) =>
+    flags.map((f) => `  --${f} (some help text)\n        type: int  default: --${f}=1\n`).join('');
+
+  test('V8 11 (Node.js 20) gets a larger interrupt budget, V8 12+ higher call counts, another V8 none', () => {
+    expect(snapshotV8Flags(v8('interrupt-budget-for-feedback-allocation', 'interrupt-budget', 'max-lazy'))).toEqual([
+      '--interrupt-budget=270336',
+    ]);
+    expect(
+      snapshotV8Flags(
+        v8('invocation-count-for-maglev', 'invocation-count-for-maglev-osr', 'invocation-count-for-turbofan', 'interrupt-budget'),
+      ),
+    ).toEqual([
+      '--invocation-count-for-maglev=4000',
+      '--invocation-count-for-maglev-osr=1000',
+      '--invocation-count-for-turbofan=30000',
+    ]);
+    // A flag name that only starts like one of them is not it.
+    expect(snapshotV8Flags(v8('interrupt-budget-for-feedback-allocation', 'invocation-count-for-maglev'))).toEqual([]);
+    expect(snapshotV8Flags('')).toEqual([]);
+  });
+
+  test("the build wrote them beside the blob; they are this Node.js's, and the blob starts only with them", () => {
+    const options = run(process.execPath, ['--v8-options']).stdout;
+    expect(FLAGS).not.toBe('<missing>');
+    for (const f of FLAGS.split(' ').filter(Boolean)) expect([f, options.includes(`  ${f.split('=')[0]} `)]).toEqual([f, true]);
+    if (FLAGS === '') return;
+    const without = run(process.execPath, ['--snapshot-blob', join(ROOT, SNAPSHOT_BLOB), NODE_ENTRY, 'render', '-f', MINIMAL]);
+    expect([without.code, without.stderr]).toEqual([14, expect.stringContaining('Failed to load the startup snapshot')]);
+  });
 });
 
 test('the bundles the snapshot holds are ASCII (V8 then keeps their source at one byte per character)', () => {
@@ -88,7 +128,7 @@ describe('a command from the snapshot prints what the plain entry prints', () =>
     ['no-such-command'],
   ];
   test.each(lines.map((l) => [l.join(' '), l]))('%s', (_, argv) => {
-    expect(nodeCommand(argv)).toMatch(/^node --snapshot-blob \S*dist\/cli\/cli\.blob \S*bin\/kubectl-payments\.js /);
+    expect(nodeCommand(argv)).toMatch(SNAPSHOT_COMMAND);
     const snap = timeless(viaEntry(argv));
     expect(snap).toEqual(timeless(viaNode(argv)));
     expect(snap.stdout + snap.stderr).not.toContain(WARM_UP_NAME);
@@ -133,7 +173,7 @@ describe('what the shell entry starts', () => {
     symlinkSync(ENTRY, join(dir, 'kubectl-payments'));
     symlinkSync(relative(join(dir, 'rel'), ENTRY), join(dir, 'rel', 'kubectl-payments'));
     for (const entry of [join(dir, 'kubectl-payments'), join(dir, 'rel', 'kubectl-payments')]) {
-      expect(nodeCommand(['render', '-f', MINIMAL], { entry })).toMatch(/--snapshot-blob \S*dist\/cli\/cli\.blob /);
+      expect(nodeCommand(['render', '-f', MINIMAL], { entry })).toMatch(/ --snapshot-blob \S*dist\/cli\/cli\.blob /);
       expect(run(entry, ['render', '-f', MINIMAL])).toEqual(viaNode(['render', '-f', MINIMAL]));
     }
   });
@@ -145,14 +185,14 @@ describe('what the shell entry starts', () => {
     mkdirSync(bin);
     writeFileSync(
       join(bin, 'node'),
-      `#!/bin/sh\ncase "$1" in --snapshot-blob) printf 'Failed to load the startup snapshot' >&2; exit 14 ;; esac\nexec ${process.execPath} "$@"\n`,
+      `#!/bin/sh\ncase " $* " in *" --snapshot-blob "*) printf 'Failed to load the startup snapshot' >&2; exit 14 ;; esac\nexec ${process.execPath} "$@"\n`,
     );
     chmodSync(join(bin, 'node'), 0o755);
     const r = viaEntry(['render', '-f', MINIMAL], { env: { PATH: `${bin}:${process.env.PATH}` } });
     const plain = viaNode(['render', '-f', MINIMAL]);
     expect([r.code, r.stdout]).toEqual([0, plain.stdout]);
     expect(r.stderr).toBe(
-      `Failed to load the startup snapshot\nkubectl-payments: ${ROOT}/bin/../dist/cli/cli.blob was made by another Node.js version; running without it (run \`make build\` to make it again)\n` +
+      `Failed to load the startup snapshot\nkubectl-payments: ${ROOT}/bin/../dist/cli/cli.blob was made by another Node.js version or with other V8 flags; running without it (run \`make build\` to make it again)\n` +
         plain.stderr,
     );
   });
@@ -167,6 +207,7 @@ describe('what the shell entry starts', () => {
       "exports.runCli = async () => { process.stdout.write('the copy ran: ' + process.argv.slice(2).join(' ') + '\\n'); };\n",
     );
     const r = run(process.execPath, [
+      ...V8_FLAGS,
       '--snapshot-blob',
       join(ROOT, SNAPSHOT_BLOB),
       join(dir, 'bin', 'kubectl-payments.js'),
@@ -178,7 +219,7 @@ describe('what the shell entry starts', () => {
   });
 
   test('the snapshot started without an entry says how to run it', () => {
-    const r = run(process.execPath, ['--snapshot-blob', join(ROOT, SNAPSHOT_BLOB)]);
+    const r = run(process.execPath, [...V8_FLAGS, '--snapshot-blob', join(ROOT, SNAPSHOT_BLOB)]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /^kubectl-payments: this is the startup snapshot of kubectl-payments; run it as bin\/kubectl-payments/,
