@@ -97,7 +97,7 @@ test-operator: build ## Operator tests: unit suites, then e2e suites on their ow
 
 .PHONY: bench-operator
 bench-operator: build ## Operator benchmark on a real API server (N=100 and 1,000 platforms); writes docs/operator.md
-	hack/tools.sh ensure kubernetes etcd crossplane
+	hack/tools.sh ensure kubernetes etcd crossplane node
 	npx tsc -p bench/tsconfig.json
 	node dist/bench/operator-bench.js
 

@@ -9,7 +9,9 @@
  *   - the floor: the cheapest way a client reads the same objects: one paginated (limit/continue)
  *     list per watched kind, all kinds in parallel, through @kubernetes/client-node (the library
  *     the operator is built on), parsed and counted, nothing printed; median of runs;
- *   - per operator build (`--operator=label=path`, repeatable; default this tree's): the time from
+ *   - per operator build (`--operator=label=path`, repeatable; default this tree's; its Node.js
+ *     `--operator-node=label=path`, else `--node=path`, else the operator image's, the pinned
+ *     `node` of hack/tools.sh): the time from
  *     process start to every platform evaluated with its outcome written; then reaction latency
  *     under churn: a steady background stream of unrelated status updates on other platforms'
  *     managed resources while a managed resource of a measured platform fails or recovers
@@ -21,6 +23,7 @@
  *   make bench-operator                       # N=100,1000
  *   node dist/bench/operator-bench.js --n=100 --changes=200 --churn=50 --no-write
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +48,7 @@ import {
 import { synth } from '../src/synth.js';
 import { ControlPlane, installPlatformCrd, kindFlags, OperatorProcess, stopAll } from '../test/e2e/operator-harness.js';
 import { ROOT } from '../test/helpers.js';
+import { toolBin } from '../test/support/tools.js';
 import { cpuSeconds, peakRssMb } from './proc.js';
 import { type Obj } from '../src/apis/obj.js';
 
@@ -61,20 +65,31 @@ interface Options {
   readonly seedConcurrency: number;
   readonly floorRuns: number;
   /** Operator builds to measure on the same seeded cluster: label and entry point. */
-  readonly operators: { label: string; main: string }[];
+  readonly operators: { label: string; main: string; node?: string }[];
   /** Extra arguments for the operator (e.g. `--workers=8`). */
   readonly operatorArgs: string[];
-  /** The Node.js binary for the operator (e.g. a wrapper adding `--cpu-prof`). @default this one */
-  readonly node: string | undefined;
+  /**
+   * The Node.js binary for the operator (e.g. a wrapper adding `--cpu-prof`). @default the
+   * operator image's (the Dockerfile's NODE_MAJOR: hack/tools.sh's pinned `node`), as deployed
+   */
+  readonly node: string;
 }
 
 function parseArgs(argv: string[]): Options {
   const all = (name: string): string[] => argv.filter((a) => a.startsWith(`--${name}=`)).map((a) => a.slice(name.length + 3));
   const get = (name: string): string | undefined => all(name)[0];
-  const operators = all('operator').map((o) => {
+  const labelled = (o: string, label: string): [string, string] => {
     const i = o.indexOf('=');
-    return i > 0 ? { label: o.slice(0, i), main: o.slice(i + 1) } : { label: 'operator', main: o };
+    return i > 0 ? [o.slice(0, i), o.slice(i + 1)] : [label, o];
+  };
+  const nodes = new Map(all('operator-node').map((o) => labelled(o, 'operator')));
+  const operators = all('operator').map((o) => {
+    const [label, main] = labelled(o, 'operator');
+    return { label, main, ...(nodes.has(label) ? { node: nodes.get(label) } : {}) };
   });
+  for (const label of nodes.keys())
+    if (!operators.some((o) => o.label === label) && !(operators.length === 0 && label === 'operator'))
+      throw new Error(`--operator-node=${label}=...: no --operator=${label}=...`);
   return {
     sizes: (get('n') ?? '100,1000').split(',').map(Number),
     changes: Number(get('changes') ?? '200'),
@@ -83,9 +98,18 @@ function parseArgs(argv: string[]): Options {
     perNamespace: Number(get('per-namespace') ?? '100'),
     seedConcurrency: Number(get('seed-concurrency') ?? '48'),
     floorRuns: Number(get('floor-runs') ?? '3'),
-    operators: operators.length > 0 ? operators : [{ label: 'operator', main: join(ROOT, 'dist/src/operator/main.js') }],
+    operators:
+      operators.length > 0
+        ? operators
+        : [
+            {
+              label: 'operator',
+              main: join(ROOT, 'dist/src/operator/main.js'),
+              ...(nodes.has('operator') ? { node: nodes.get('operator') } : {}),
+            },
+          ],
     operatorArgs: all('operator-arg'),
-    node: get('node'),
+    node: get('node') ?? toolBin('node'),
   };
 }
 
@@ -247,6 +271,8 @@ async function clientNodeFloor(
 
 interface Run {
   label: string;
+  /** The operator's Node.js version. */
+  node: string;
   firstEvaluationMs: number;
   firstEvaluationLeaderMs: number;
   firstEvaluationCpuSeconds: number;
@@ -382,7 +408,7 @@ async function runOperator(
   cp: ControlPlane,
   client: KubeClient,
   seeded: Seeded[],
-  operator: { label: string; main: string },
+  operator: { label: string; main: string; node?: string },
   options: Options,
 ): Promise<Run> {
   const n = seeded.length;
@@ -395,7 +421,7 @@ async function runOperator(
     [...kindFlags(), '--log-level=info', '--lease-name=bench', ...options.operatorArgs],
     cp.kubeconfig,
     { NODE_OPTIONS: nodeOptions() },
-    options.node ? { node: options.node } : {},
+    { node: operator.node ?? options.node },
   );
   const first = await Promise.race([
     op.firstEvaluation(1_200_000),
@@ -467,6 +493,7 @@ async function runOperator(
   await op.exited;
   return {
     label: operator.label,
+    node: execFileSync(operator.node ?? options.node, ['--version'], { encoding: 'utf8' }).trim(),
     firstEvaluationMs,
     firstEvaluationLeaderMs,
     firstEvaluationCpuSeconds,
@@ -567,7 +594,7 @@ async function main(): Promise<void> {
   for (const n of options.sizes) results.push(await measure(n, options));
   const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${process.version}; etcd, kube-apiserver, the operator and this benchmark share the machine (load average at the end of each N, their own load included: ${results.map((r) => `N=${r.n} ${r.load}`).join('; ')})`;
   const command = `node dist/bench/operator-bench.js ${process.argv.slice(2).join(' ')}`.trim();
-  const out = `${table(results, options.operators.length > 1)}\n\nMeasured ${new Date().toISOString().slice(0, 10)} by \`${command}\` on ${machine}. The operator ran as the chart deploys it (NODE_OPTIONS \`${nodeOptions()}\`, memory limit ${memoryLimit()}, default arguments${options.operatorArgs.length > 0 ? ` plus ${options.operatorArgs.join(' ')}` : ''}); reaction changes were made one at a time while ${options.churn} unrelated status updates per second were requested on other platforms' resources.\n`;
+  const out = `${table(results, options.operators.length > 1)}\n\nMeasured ${new Date().toISOString().slice(0, 10)} by \`${command}\` on ${machine}. The operator ran on Node.js ${[...new Set(results.flatMap((r) => r.runs.map((run) => (options.operators.length > 1 ? `${run.node} (${run.label})` : run.node))))].join(', ')}, as the chart deploys it (NODE_OPTIONS \`${nodeOptions()}\`, memory limit ${memoryLimit()}, default arguments${options.operatorArgs.length > 0 ? ` plus ${options.operatorArgs.join(' ')}` : ''}); reaction changes were made one at a time while ${options.churn} unrelated status updates per second were requested on other platforms' resources.\n`;
   process.stdout.write(`\n${out}\n`);
   if (options.write) {
     const file = join(ROOT, 'docs/operator.md');

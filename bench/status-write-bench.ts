@@ -11,6 +11,8 @@
  * /proc) and the wall time are printed per write. Then the same with the CRD's CEL rules
  * (x-kubernetes-validations) removed: for comparison only, to show what validating them on every
  * write costs (the API server runs them on a status write too; ratcheting only forgives errors).
+ * And, also for comparison only, the same value written by JSON merge patch instead of
+ * server-side apply: whether the kind of patch is what costs.
  *
  *   make bench-status                          # N=300, 5 rounds after a warm-up
  *   node dist/bench/status-write-bench.js --n=300 --rounds=5
@@ -20,9 +22,9 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { API_GROUP, API_VERSION, KIND, PLURAL, XRD_NAME } from '../src/apis/constants.js';
-import type { HealthStatus } from '../src/apis/health.js';
+import { FIELD_MANAGER, type HealthStatus } from '../src/apis/health.js';
 import { type Obj } from '../src/apis/obj.js';
-import { KubeClient } from '../src/operator/kube/client.js';
+import { KubeClient, PATCH } from '../src/operator/kube/client.js';
 import { ClusterConfig } from '../src/operator/kube/config.js';
 import { createLogger } from '../src/operator/logger.js';
 import { HealthStatusWriter } from '../src/operator/status.js';
@@ -129,7 +131,10 @@ async function main(): Promise<void> {
     log(`seeded ${n} platforms (${sizes.join(' / ')} bytes of JSON each: ${CLAIMS.join(' / ')})`);
     const pid = apiServerPid(cp);
     const rows: Row[] = [];
-    const measure = async (crd: string): Promise<void> => {
+    // The operator's writer (server-side apply), or the same value by JSON merge patch on the status
+    // subresource: for comparison only, to see whether the kind of patch is what costs.
+    type Write = 'apply' | 'merge';
+    const measure = async (crd: string, how: Write = 'apply'): Promise<void> => {
       const row: Row = { crd, wallMs: [], cpuMs: [] };
       // Round 0 warms up (the API server's handler for the CRD, the connections) and is not counted.
       for (let r = 0; r <= rounds; r++) {
@@ -147,7 +152,16 @@ async function main(): Promise<void> {
             name: p.name,
             uid: '',
           };
-          const result = await writer.write(target, health(`${crd} ${r}`, p.total), undefined);
+          const value = health(`${crd} ${r}`, p.total);
+          if (how === 'merge') {
+            await client.request('PATCH', `${platformPath(NAMESPACE, p.name)}/status`, {
+              body: { status: { health: value } },
+              contentType: PATCH.merge,
+              query: { fieldManager: FIELD_MANAGER },
+            });
+            return;
+          }
+          const result = await writer.write(target, value, undefined);
           if (result !== 'applied') throw new Error(`status.health of ${p.name} was not applied: ${result}`);
         });
         const cpuMs = ((cpuSeconds(pid) - c0) * 1000) / n;
@@ -159,6 +173,7 @@ async function main(): Promise<void> {
       rows.push(row);
     };
     await measure('as Crossplane makes it from the XRD');
+    await measure('as Crossplane makes it, by JSON merge patch instead of server-side apply (comparison only)', 'merge');
     const dropped = dropCelRules(cp);
     // The API server serves the replaced CRD once it has rebuilt its handler.
     await new Promise((r) => setTimeout(r, 3000));
