@@ -17,7 +17,9 @@
  *                                        before there was one) in the same rounds, rows marked
  *                                        (baseline)
  *
- * A `node -e ''` row is the floor: Node.js starting and exiting, part of every other row.
+ * A `node -e ''` row is the floor: Node.js starting and exiting, part of every other row. A
+ * `validate` of 40 claims in one file (no goal) shows what a process that runs long enough for
+ * V8's optimizing compilers costs.
  *
  * Goals (issue 13, per process, median): render and validate <= 0.25 s CPU and <= 150 ms wall
  * and >= 3x less CPU than `crossplane render` with its functions; --help and --version <= 80 ms
@@ -42,6 +44,8 @@ const CLAIMS = [
   'test/fixtures/claims/valid/longest-name.yaml',
   'test/fixtures/claims/valid/staging-per-az-https.yaml',
 ];
+/** Claims in the one file of the many-claims row (copies of production.yaml, renamed). */
+const MANY = 40;
 const GOAL = { cpu: 0.25, wall: 0.15, ratio: 3, startWall: 0.08 };
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat times are in 1/100 s
 
@@ -134,6 +138,17 @@ async function main(): Promise<void> {
         core,
       ]);
     }
+    // Many claims in one process: the code that stays hot is what V8's optimizing compilers are
+    // for, so a change that makes one claim cheaper by optimizing later shows its cost here (no
+    // crossplane render row: it renders one composite per process).
+    const many = Array.from({ length: MANY }, (_, i) => {
+      const claim = JSON.parse(JSON.stringify(byFile.get('examples/claims/production.yaml'))) as Obj;
+      (claim.metadata as Obj).name = `bench-${String(i).padStart(2, '0')}`;
+      (claim.spec as Obj).crossplane = { compositionRef: { name: COMPOSITION_NAME } };
+      return claim;
+    });
+    const manyFile = writeTmp('bench-many.yaml', dumpAll(many));
+    ours(`validate (${MANY} claims in one file)`, `examples/claims/production.yaml x ${MANY}`, ['validate', '-f', manyFile]);
     const before = loadavg();
     // Warm-up round (page cache, the functions' gRPC servers), not counted.
     for (const v of variants) measure(v.argv);
