@@ -50,6 +50,8 @@ export interface OperatorConfig {
   readonly logLevel: LogLevel;
   /** Page size of the informers' list requests. */
   readonly listPageSize: number;
+  /** Full lists (one kind each) in flight at once: the list pages held in memory while syncing. */
+  readonly listConcurrency: number;
   /** Work-queue backoff after a failed reconcile: first delay and cap. */
   readonly backoffBaseMs: number;
   readonly backoffMaxMs: number;
@@ -164,7 +166,13 @@ export const SETTINGS: Readonly<Record<keyof OperatorConfig, Setting>> = {
   },
   workers: { flag: 'workers', help: 'platforms reconciled concurrently', def: '16', ...integer(1, 64) },
   logLevel: { flag: 'log-level', help: `log level: ${LOG_LEVELS.join(', ')}`, def: 'info', parse: parseLevel, value: 'level' },
-  listPageSize: { flag: 'list-page-size', help: 'page size of list requests', def: '500', ...integer(1, 100_000) },
+  listPageSize: { flag: 'list-page-size', help: 'page size of list requests', def: '100', ...integer(1, 100_000) },
+  listConcurrency: {
+    flag: 'list-concurrency',
+    help: 'kinds listed at once (each holds a list page in memory)',
+    def: '4',
+    ...integer(1, 64),
+  },
   backoffBaseMs: { flag: 'backoff-base', help: 'first retry delay after a failed reconcile', def: '200ms', ...duration },
   backoffMaxMs: { flag: 'backoff-max', help: 'longest retry delay', def: '5m', ...duration },
   hotLoopMaxUpdates: {

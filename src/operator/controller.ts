@@ -48,8 +48,6 @@ export interface ControllerOptions {
 const PLATFORM_PREFIX = 'pp|';
 const RESOURCE_PREFIX = 'mr|';
 const INFORMER_BACKOFF = { baseMs: 250, maxMs: 10_000 };
-/** Full lists at once: enough to keep the API server busy, few enough to bound pages in memory. */
-const CONCURRENT_LISTS = 4;
 
 /** Watches, queues and reconciles. */
 export class Controller {
@@ -100,7 +98,7 @@ export class Controller {
       },
     });
 
-    const listLimiter = new Limiter(CONCURRENT_LISTS);
+    const listLimiter = new Limiter(config.listConcurrency);
     const informer = (resource: string, path: string, slim: (o: KubeObject) => KubeObject, labelSelector?: string): Informer =>
       new Informer({
         resource,

@@ -71,6 +71,9 @@ describe('configuration: flags, environment, defaults', () => {
     expect(() => loadConfig(['--renew-deadline=20s'], {})).toThrow(
       "'--renew-deadline' (20000 ms) must be < '--lease-duration' (15000 ms)",
     );
+    expect(() => loadConfig(['--list-concurrency=0'], {})).toThrow(
+      "option '--list-concurrency <n>' argument '0' is invalid. must be an integer from 1 to 64",
+    );
     expect(() => loadConfig(['--bogus'], {})).toThrow("unknown option '--bogus'");
     expect(() => loadConfig(['--help'], {})).toThrow(HelpRequested);
     expect(usage()).toContain('PP_OPERATOR_HOT_LOOP_PAUSE');

@@ -133,7 +133,9 @@ export class KubeClient {
           res.on('end', () => {
             const status = res.statusCode ?? 0;
             this.observe?.(method, status, Number(process.hrtime.bigint() - started) / 1e9);
+            // A list page is megabytes: let its chunks go once they are one string.
             const text = Buffer.concat(chunks).toString('utf8');
+            chunks.length = 0;
             let parsed: unknown;
             try {
               parsed = text === '' ? {} : JSON.parse(text);
