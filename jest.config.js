@@ -17,8 +17,12 @@ export default {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-    // A real API server on a machine that may be busy (CI runs beside other work): a CLI process or
-    // a list can take seconds there, so no e2e test runs on Jest's 5 s default.
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testTimeout: 60_000 },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      // 60 s per test, not Jest's 5 s: see the file.
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/timeout.setup.ts'],
+    },
   ],
 };
