@@ -230,9 +230,9 @@ function patchStatus(
 
 /**
  * The floor: every watched kind (and the PaymentPlatforms) listed in parallel through
- * client-node's CustomObjectsApi, `limit`/`continue` pages of 500 (client-go's page size: fewer requests than the operator's 100), the
- * composed kinds with the operator's label selector (the same objects it caches). Returns the
- * wall time and the objects read.
+ * client-node's CustomObjectsApi, `limit`/`continue` pages of 500 (client-go's page size: fewer
+ * requests than the operator's 100), the composed kinds with the operator's label selector (the
+ * same objects it caches). Returns the wall time and the objects read.
  */
 async function clientNodeFloor(
   kubeconfig: string,
